@@ -1,0 +1,39 @@
+"""Pandoc's bracketed citation syntax for markdown-it: `[@key]`, `[see @key, p. 12; @other]`.
+
+Hand-written because no markdown-it-py plugin parses Pandoc citations. The rule emits one
+`cite` token whose `meta["items"]` holds (prefix, key, locator) triples and whose `content`
+is the source text, so the reader can point at it.
+"""
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+_ITEM = re.compile(
+    r"""^\s*(?P<prefix>(?:.*\s)?)-?@(?P<key>[\w][\w:.#$%&+?<>~/-]*?)
+        \s*(?:,\s*(?P<locator>.*?))?\s*$""", re.X | re.S)
+
+
+def _citation(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "[" or "@" not in src[pos:pos + 200]:
+        return False
+    end = src.find("]", pos)
+    if end < 0 or "[" in src[pos + 1:end] or src[end + 1:end + 2] in ("(", "["):
+        return False
+    items = [_ITEM.match(part) for part in src[pos + 1:end].split(";")]
+    if not all(items):
+        return False
+    if not silent:
+        token = state.push("cite", "", 0)
+        token.content = src[pos:end + 1]
+        token.meta = {"items": [(m["prefix"].strip(), m["key"], (m["locator"] or "").strip())
+                                for m in items]}
+    state.pos = end + 1
+    return True
+
+
+def citation_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "citation", _citation)

@@ -1,0 +1,100 @@
+"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`."""
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import SourceError
+from .index import AIIndex
+from .model import Location, Meta
+
+FIELDS = ("title", "kind", "event", "short_title", "date", "index", "unit", "bibliography",
+          "status", "keywords")
+REQUIRED = ("title", "date", "index")
+STATUSES = ("draft", "final")
+
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def split(text: str, path: Path) -> tuple[str, int]:
+    """Return the YAML text and the number of lines the front matter block spans."""
+    if not text.startswith("---"):
+        raise SourceError(Location(path, 1), "the file must start with YAML front matter ('---')")
+    first = _FENCE.match(text)
+    end = _FENCE.search(text, first.end() + 1) if first else None
+    if not end:
+        raise SourceError(Location(path, 1), "front matter is not closed by a '---' line")
+    yaml_text = text[first.end() + 1:end.start()]
+    return yaml_text, text.count("\n", 0, end.end()) + 1
+
+
+def parse(yaml_text: str, path: Path, units: dict) -> Meta:
+    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+        data = yaml.load(yaml_text, Loader=_Loader) if node else {}
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise SourceError(Location(path, mark.line + 2, mark.column + 1),
+                          f"malformed YAML front matter: {err.problem or err.context}") from None
+    start = Location(path, 1)
+    if not isinstance(data, dict):
+        raise SourceError(start, "front matter must be a mapping of 'key: value' lines")
+
+    locations = {k.value: Location(path, k.start_mark.line + 2, k.start_mark.column + 1)
+                 for k, _ in node.value}
+    values = {k.value: Location(path, v.start_mark.line + 2, v.start_mark.column + 1)
+              for k, v in node.value}
+    for key in data:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(FIELDS)}"
+            raise SourceError(locations[key], f"unknown front-matter key '{key}'{hint}")
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            raise SourceError(start, f"missing required front-matter field '{key}'")
+
+    def text(key: str, default: str = "") -> str:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, (str, int, float)):
+            raise SourceError(values[key], f"'{key}' must be text")
+        return str(value).strip()
+
+    when = data["date"]
+    if isinstance(when, datetime.datetime):
+        when = when.date()
+    if not isinstance(when, datetime.date):
+        try:
+            when = datetime.date.fromisoformat(str(when).strip())
+        except ValueError:
+            raise SourceError(values["date"],
+                              f"'date' must be a date like 2024-11-27, not {when!r}") from None
+    try:
+        index = AIIndex.parse(text("index"))
+    except ValueError as err:
+        raise SourceError(values["index"], str(err)) from None
+    status = text("status", "final")
+    if status not in STATUSES:
+        raise SourceError(values["status"], f"'status' must be one of {', '.join(STATUSES)}")
+    keywords = data.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+    if not isinstance(keywords, list) or not all(isinstance(k, (str, int)) for k in keywords):
+        raise SourceError(values["keywords"], "'keywords' must be a list of words")
+    unit = text("unit")
+    bibliography = text("bibliography")
+
+    return Meta(
+        title=text("title"), date=when, index=index, kind=text("kind", "Briefing"),
+        event=text("event"), short_title=text("short_title") or text("title"),
+        unit=units.get(unit, unit or None), status=status,
+        bibliography=Path(bibliography) if bibliography else None,
+        keywords=[str(k) for k in keywords], locations=values,
+    )

@@ -1,0 +1,49 @@
+"""A house style: the folder under `styles/` holding templates, CSS, fonts, labels and units."""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import yaml
+from babel.dates import format_date
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+DEFAULT = "amnesty"
+
+
+class HouseStyle:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        settings = yaml.safe_load((self.root / "house.yaml").read_text(encoding="utf-8"))
+        self.organisation: str = settings["organisation"]
+        self.units: dict = settings.get("units", {})
+        self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
+
+    def labels(self, lang: str) -> dict:
+        """The labels for `lang`, English where the language lacks one."""
+        return {**self._labels["en"], **self._labels.get(lang, {})}
+
+    @cached_property
+    def templates(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.root / "templates"),
+            autoescape=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True,
+        )
+        env.filters["kind"] = lambda node: type(node).__name__
+        env.filters["long_date"] = lambda day, lang: format_date(
+            day, self.labels(lang)["date_format"], locale=lang)
+        return env
+
+    @property
+    def citation_style(self) -> Path:
+        return self.root / "citation.csl"
+
+    @property
+    def stylesheet(self) -> Path:
+        return self.root / "print.css"
+
+
+def load(name: str = DEFAULT) -> HouseStyle:
+    return HouseStyle(STYLES / name)

@@ -1,0 +1,190 @@
+"""The document model every reader produces and every writer consumes.
+
+A small tree in the spirit of Pandoc's AST: a `Document` holds metadata and a list of
+blocks; blocks hold inlines. Footnotes live in `Document.notes`, numbered 1..n in order of
+first call, and are referenced from the text by `NoteRef`. Every node that came from the
+source carries a `Location` so later stages can report errors against the source line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    line: int  # 1-based
+    column: int = 1  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+# Inlines -------------------------------------------------------------------------------
+
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class SoftBreak:
+    pass
+
+
+@dataclass
+class LineBreak:
+    pass
+
+
+@dataclass
+class Emph:
+    children: list[Inline]
+
+
+@dataclass
+class Strong:
+    children: list[Inline]
+
+
+@dataclass
+class Link:
+    url: str
+    children: list[Inline]
+    title: str = ""
+
+
+@dataclass
+class NoteRef:
+    """A call to the note `label`; `number` (1-based, by first call) is set by a transform."""
+    label: str
+    number: int = 0
+    first: bool = True  # False for a second call of the same note
+
+
+@dataclass
+class CiteItem:
+    key: str
+    prefix: str = ""
+    locator: str = ""  # as written, e.g. "p. 12"
+
+
+@dataclass
+class Cite:
+    """`[@key, p. 12; @other]`; replaced by formatted text or a note during transforms."""
+    items: list[CiteItem]
+    location: Location
+
+
+Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, NoteRef, Cite]
+
+
+# Blocks --------------------------------------------------------------------------------
+
+@dataclass
+class Paragraph:
+    children: list[Inline]
+
+
+@dataclass
+class Heading:
+    level: int  # 2 or 3 in the body; the title (level 1) comes from the front matter
+    children: list[Inline]
+    id: str = ""
+
+
+@dataclass
+class ListItem:
+    blocks: list[Block]
+
+
+@dataclass
+class BulletList:
+    items: list[ListItem]
+
+
+@dataclass
+class OrderedList:
+    items: list[ListItem]
+    start: int = 1
+
+
+@dataclass
+class BlockQuote:
+    blocks: list[Block]
+
+
+@dataclass
+class Box:
+    """A `::: box` container: boxed text, optionally titled by its first heading."""
+    blocks: list[Block]
+
+
+@dataclass
+class TableCell:
+    children: list[Inline]
+    align: str = ""  # "", "left", "center", "right"
+
+
+@dataclass
+class Table:
+    head: list[list[TableCell]]
+    body: list[list[TableCell]]
+
+
+@dataclass
+class CodeBlock:
+    text: str
+
+
+@dataclass
+class ThematicBreak:
+    pass
+
+
+Block = Union[Paragraph, Heading, BulletList, OrderedList, BlockQuote, Box, Table, CodeBlock,
+              ThematicBreak]
+
+
+# Document ------------------------------------------------------------------------------
+
+@dataclass
+class Note:
+    label: str
+    blocks: list[Paragraph]
+    location: Location  # of its definition (or of the call, for inline notes and citations)
+    number: int = 0
+
+
+@dataclass
+class Meta:
+    """Front matter, validated. `index` is the parsed AI index number."""
+    title: str
+    date: date
+    index: object  # pipeline.index.AIIndex
+    kind: str = "Briefing"
+    event: str = ""
+    short_title: str = ""
+    unit: object = None  # dict from the house style's units, or free text
+    bibliography: Path | None = None
+    status: str = "final"
+    keywords: list[str] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    source: Path
+    lang: str
+    slug: str
+    meta: Meta
+    blocks: list[Block]
+    notes: list[Note] = field(default_factory=list)

@@ -1,0 +1,208 @@
+"""Markdown reader: a source file (front matter + CommonMark with footnotes, citations, tables
+and `::: box` containers) becomes a `Document`. Parsing is markdown-it-py's; this module maps
+its syntax tree onto our model and pins every problem to a source line and column.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from . import frontmatter, model as m
+from .citation_syntax import citation_plugin
+from .errors import SourceError
+
+_UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _markdown() -> MarkdownIt:
+    return (MarkdownIt("commonmark", {"html": False})
+            .enable("table")
+            .use(front_matter_plugin)
+            .use(footnote_plugin)
+            .use(container_plugin, "box")
+            .use(citation_plugin))
+
+
+_MD = _markdown()
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a byte-order mark is dropped), any line endings."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise SourceError(m.Location(path, line, column), "the file is not valid UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read(path: Path, units: dict) -> m.Document:
+    """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
+    text = read_text(path)
+    yaml_text, _ = frontmatter.split(text, path)
+    meta = frontmatter.parse(yaml_text, path, units)
+    env: dict = {}
+    tree = SyntaxTreeNode(_MD.parse(text, env))
+    converter = _Converter(path, text.split("\n"))
+    blocks = converter.blocks(tree.children)
+    converter.check_unused_definitions(env)
+    return m.Document(source=path, lang=path.stem, slug=path.parent.name, meta=meta,
+                      blocks=blocks, notes=converter.notes)
+
+
+class _Converter:
+    def __init__(self, path: Path, lines: list[str]):
+        self.path, self.lines = path, lines
+        self.notes: list[m.Note] = []
+        self._inline_notes: dict[str, m.Location] = {}  # label of each ^[...] -> its call
+        self._span = (0, len(lines))  # source lines of the block being converted
+
+    def locate(self, needle: str, span: tuple[int, int] | None = None) -> m.Location:
+        """The first occurrence of `needle` within the source lines `span` (0-based, end excl.)."""
+        start, end = span or self._span
+        for number in range(start, min(end, len(self.lines))):
+            column = self.lines[number].find(needle)
+            if column >= 0:
+                return m.Location(self.path, number + 1, column + 1)
+        return m.Location(self.path, start + 1)
+
+    # Blocks ----------------------------------------------------------------------------
+
+    def blocks(self, nodes) -> list[m.Block]:
+        result = []
+        for node in nodes:
+            if node.map:
+                self._span = tuple(node.map)
+            block = self.block(node)
+            if block is not None:
+                result.append(block)
+        return result
+
+    def block(self, node):
+        kind = node.type
+        if kind == "paragraph":
+            return m.Paragraph(self.inlines(node.children[0]))
+        if kind == "heading":
+            level = int(node.tag[1])
+            if level == 1:
+                raise SourceError(self.locate("#"), "a '#' heading is not allowed: the title "
+                                  "comes from the front matter; use '##' for sections")
+            return m.Heading(level, self.inlines(node.children[0]))
+        if kind == "bullet_list":
+            return m.BulletList([m.ListItem(self.blocks(item.children)) for item in node.children])
+        if kind == "ordered_list":
+            return m.OrderedList([m.ListItem(self.blocks(item.children)) for item in node.children],
+                                 start=int(node.attrs.get("start", 1)))
+        if kind == "blockquote":
+            return m.BlockQuote(self.blocks(node.children))
+        if kind == "container_box":
+            return m.Box(self.blocks(node.children))
+        if kind in ("fence", "code_block"):
+            return m.CodeBlock(node.content)
+        if kind == "hr":
+            return m.ThematicBreak()
+        if kind == "table":
+            return self.table(node)
+        if kind == "footnote_block":
+            for footnote in node.children:
+                self.footnote(footnote)
+            return None
+        if kind == "front_matter":
+            return None
+        raise SourceError(self.locate(""), f"unsupported Markdown construct: {kind}")
+
+    def table(self, node) -> m.Table:
+        head, body = [], []
+        for section in node.children:
+            rows = head if section.type == "thead" else body
+            for row in section.children:
+                rows.append([m.TableCell(self.inlines(cell.children[0]) if cell.children else [],
+                                         _align(cell.attrs.get("style", "")))
+                             for cell in row.children])
+        return m.Table(head, body)
+
+    def footnote(self, node) -> None:
+        label = node.meta.get("label")
+        if label is None:
+            label = f"^{node.meta['id']}"
+            location = self._inline_notes[label]
+        else:
+            first = next((c for c in node.children if c.map), None)
+            span = tuple(first.map) if first else self._span
+            location = self.locate(f"[^{label}]:", (max(span[0] - 1, 0), span[1]))
+        blocks = self.blocks(node.children)
+        if not all(isinstance(block, m.Paragraph) for block in blocks):
+            raise SourceError(location, f"footnote '[^{label}]' may hold only paragraphs")
+        self.notes.append(m.Note(label, blocks, location))
+
+    def check_unused_definitions(self, env: dict) -> None:
+        for key, id_ in env.get("footnotes", {}).get("refs", {}).items():
+            if id_ == -1:
+                label = key[1:]
+                raise SourceError(self.locate(f"[^{label}]:", (0, len(self.lines))),
+                                  f"footnote '[^{label}]' is defined but never called")
+
+    # Inlines ---------------------------------------------------------------------------
+
+    def inlines(self, node) -> list[m.Inline]:
+        return self._inlines(node.children or [])
+
+    def _inlines(self, nodes) -> list[m.Inline]:
+        result: list[m.Inline] = []
+        for node in nodes:
+            kind = node.type
+            if kind == "text":
+                self._check_undefined_calls(node.content)
+                if result and isinstance(result[-1], m.Text):
+                    result[-1] = m.Text(result[-1].text + node.content)
+                else:
+                    result.append(m.Text(node.content))
+            elif kind == "softbreak":
+                result.append(m.SoftBreak())
+            elif kind == "hardbreak":
+                result.append(m.LineBreak())
+            elif kind == "code_inline":
+                result.append(m.Code(node.content))
+            elif kind == "em":
+                result.append(m.Emph(self._inlines(node.children)))
+            elif kind == "strong":
+                result.append(m.Strong(self._inlines(node.children)))
+            elif kind == "link":
+                result.append(m.Link(node.attrs["href"], self._inlines(node.children),
+                                     node.attrs.get("title", "")))
+            elif kind == "image":
+                raise SourceError(self.locate("!["), "images are not supported yet")
+            elif kind == "footnote_ref":
+                result.append(self._note_ref(node))
+            elif kind == "cite":
+                items = [m.CiteItem(key, prefix, locator) for prefix, key, locator in node.meta["items"]]
+                result.append(m.Cite(items, self.locate(node.content)))
+            else:
+                raise SourceError(self.locate(""), f"unsupported inline Markdown: {kind}")
+        return result
+
+    def _note_ref(self, node) -> m.NoteRef:
+        label = node.meta.get("label")
+        if label is None:  # an inline note ^[...]: its body arrives with the footnote block
+            label = f"^{node.meta['id']}"
+            self._inline_notes[label] = self.locate("^[")
+        return m.NoteRef(label)
+
+    def _check_undefined_calls(self, text: str) -> None:
+        match = _UNDEFINED_CALL.search(text)
+        if match:
+            raise SourceError(self.locate(match.group(0)),
+                              f"footnote '{match.group(0)}' is called but never defined")
+
+
+def _align(style: str) -> str:
+    match = re.search(r"text-align:\s*(\w+)", style)
+    return match.group(1) if match else ""

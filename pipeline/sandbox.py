@@ -1,0 +1,29 @@
+"""The URL fetcher WeasyPrint renders with: `data:` URLs and files under the allowed folders
+only, never the network. Refusals are collected so the build can fail with a clear message."""
+from __future__ import annotations
+
+import mimetypes
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class SandboxFetcher(URLFetcher):
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.roots = [os.path.realpath(root) for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file" and not parts.netloc:
+            path = os.path.realpath(unquote(parts.path))
+            if any(os.path.commonpath([root, path]) == root for root in self.roots):
+                kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": kind})
+        self.refused.append(url)
+        raise ValueError(f"outside the document and house style folders: {url}")

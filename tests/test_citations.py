@@ -1,0 +1,126 @@
+import warnings
+
+import pytest
+from citeproc import CitationStylesStyle
+
+from pipeline.citations import STYLE, index_url, load_bibliography
+from pipeline.errors import SourceError
+from pipeline.model import CiteItem, Emph, Link, Location, Text
+
+BIB = r"""@string{ai = {Amnesty International}}
+
+@report{contributions,
+  author = {{Amnesty International}},
+  title = {Voluntary Contributions -- Where Is the {UN} Money?},
+  year = 2024, month = mar,
+  institution = ai,
+  index = {IOR 40/8247/2024},
+}
+
+@article{smith,
+  author = {Smith, John and Jos{\'e} de la Cruz},
+  title = {On Remedies},
+  journal = {Human Rights Quarterly},
+  volume = {12}, pages = {3--14}, date = {2021-05-03},
+}
+
+@jurisdiction{ocalan,
+  title = {{\"O}calan v. Turkey}, authority = {ECtHR}, number = {46221/99}, date = {2005-05-12},
+  url = {https://hudoc.echr.coe.int/eng?i=001-69022},
+}
+"""
+
+
+def plain(inlines):
+    return "".join(node.text if isinstance(node, Text) else plain(node.children)
+                   for node in inlines)
+
+
+@pytest.fixture
+def bib(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    return load_bibliography(path)
+
+
+def test_style_is_valid_for_citeproc():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CitationStylesStyle(str(STYLE), validate=True)
+
+
+def test_keys_and_locations(bib, tmp_path):
+    assert bib.keys() == ["contributions", "smith", "ocalan"]
+    assert bib.location("smith") == Location(tmp_path / "refs.bib", 11)
+
+
+def test_index_url():
+    assert index_url("IOR 40/8247/2024") == \
+        "https://www.amnesty.org/en/documents/ior40/8247/2024/en/"
+    with pytest.raises(ValueError):
+        index_url("40/8247")
+
+
+def test_report_with_index_links_to_amnesty_org(bib):
+    inlines = bib.format([CiteItem("contributions")])
+    url = "https://www.amnesty.org/en/documents/ior40/8247/2024/en/"
+    assert Link(url, [Text(url)]) in inlines
+    assert plain(inlines) == (
+        "Amnesty International, ‘Voluntary Contributions – Where Is the UN Money?’ "
+        f"(Amnesty International 2024) IOR 40/8247/2024 <{url}>.")
+
+
+def test_locator_and_prefix(bib):
+    text = plain(bib.format([CiteItem("contributions", "see", "p. 12")]))
+    assert text.startswith("see Amnesty International, ")
+    assert "IOR 40/8247/2024, p. 12 <" in text
+    assert "IOR 40/8247/2024, paras 4–5 <" in plain(
+        bib.format([CiteItem("contributions", locator="paras 4-5")]))
+    assert "[45]" in plain(bib.format([CiteItem("ocalan", locator="para. 45")]))
+
+
+def test_two_keys_joined_with_one_full_stop(bib):
+    text = plain(bib.format([CiteItem("smith"), CiteItem("ocalan")]))
+    assert text.startswith("John Smith and José de la Cruz, ‘On Remedies’")
+    assert "Human Rights Quarterly 3; Öcalan v Turkey [2005] ECtHR 46221/99" in text
+    assert text.endswith("i=001-69022>.") and not text.endswith("..")
+
+
+def test_corporate_author_printed_as_is(bib):
+    assert plain(bib.format([CiteItem("contributions")])).startswith("Amnesty International, ‘")
+
+
+def test_journal_article_container_title_as_the_style_says(bib):
+    inlines = bib.format([CiteItem("smith", locator="7")])
+    # OSCOLA prints the journal in roman, after the volume; a case name is in italics.
+    assert plain(inlines) == ("John Smith and José de la Cruz, ‘On Remedies’ "
+                              "(2021) 12 Human Rights Quarterly 3, 7.")
+    assert not any(isinstance(node, Emph) for node in inlines)
+    assert bib.format([CiteItem("ocalan")])[0] == Emph([Text("Öcalan v Turkey")])
+
+
+def test_other_language(bib):
+    text = plain(bib.format([CiteItem("smith")], lang="fr"))
+    assert text.startswith("John Smith et José de la Cruz, «\u00a0On Remedies\u00a0»")
+
+
+def test_unknown_key(bib):
+    with pytest.raises(KeyError):
+        bib.format([CiteItem("nope")])
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("@misc{a, title = {x}}\n\n@report{b,\n  title = {Unbalanced,\n  year = 2020,\n}\n",
+     3, "end of file"),
+    ("@misc{a, title = {Oops}\n@misc{b, title = {x}}\n", 1, "Unexpected block start"),
+    ("@misc{a, title = {x}}\n@misc{a, title = {y}}\n", 2, "duplicate entry key 'a'"),
+    ("@misc{a,\n  title = {x},\n  date = {March 2020},\n}\n", 3, "cannot read the date"),
+    ("@report{a,\n  index = {IOR 40-8247},\n}\n", 2, "not an index number"),
+])
+def test_malformed_bib(tmp_path, text, line, message):
+    path = tmp_path / "bad.bib"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_bibliography(path)
+    assert caught.value.location == Location(path, line)
+    assert message in caught.value.message
