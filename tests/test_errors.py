@@ -87,7 +87,7 @@ def test_unused_bibliography_entry_warns_but_builds(tmp_path, capsys):
     source = write_doc(tmp_path / "doc", MINIMAL.replace("More text.", "More text [@known]."), bib=bib)
     assert main(["check", str(source)]) == 0
     err = capsys.readouterr().err
-    assert f"{source.parent / 'references.bib'}:7:" in err
+    assert f"{source.parent / 'references.bib'}:8:" in err
     assert "warning: bibliography entry 'spare' is never cited" in err
 
 

@@ -90,7 +90,8 @@ def test_fonts_embedded(sample_pdf):
                     fonts[str(descendant.BaseFont)] = any(
                         k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert fonts and all(fonts.values()), fonts
-    assert any("NotoSans" in name for name in fonts)
+    # Only the house style's vendored fonts, no system fallback.
+    assert all(re.match(r"/[A-Z]{6}\+House-", name) for name in fonts), fonts
 
 
 def test_bookmarks_from_headings(reader, sample_doc):
