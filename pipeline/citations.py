@@ -37,6 +37,7 @@ from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
 
 from pipeline.errors import SourceError
+from pipeline.index import AIIndex
 from pipeline.model import CiteItem, Emph, Inline, Link, Location, Strong, Text
 
 STYLE = Path(__file__).resolve().parent.parent / "styles" / "amnesty" / "citation.csl"
@@ -48,7 +49,7 @@ _TYPES = {
 }
 # CSL variable: the BibTeX fields it is taken from, the first one present winning.
 _FIELDS = {
-    "title": ("title",), "number": ("index", "number"), "DOI": ("doi",),
+    "title": ("title",), "number": ("number",), "DOI": ("doi",),
     "publisher": ("publisher", "institution", "organization"),
     "container-title": ("journal", "journaltitle", "booktitle"),
     "volume": ("volume",), "page": ("pages",), "authority": ("authority",),
@@ -69,18 +70,12 @@ _LOCATOR_LABELS = {alias: label for label, aliases in {
     "line": "l ll line lines",
 }.items() for alias in aliases.split()}
 _LATEX = LatexNodes2Text()
+_LATEX_SPECIALS = re.compile(r"[\\{}~$%&#^_-]")
 
 
-def index_url(index_text: str) -> str:
-    """The amnesty.org address of the English version of an Amnesty document.
-
-    `IOR 40/8247/2024` -> `https://www.amnesty.org/en/documents/ior40/8247/2024/en/`.
-    """
-    match = re.fullmatch(r"([A-Za-z]{3}) ?(\d+)/(\d+)/(\d{4})", index_text.strip())
-    if not match:
-        raise ValueError(f"'{index_text}' is not an index number like 'IOR 40/8247/2024'")
-    series, subject, number, year = match.groups()
-    return f"https://www.amnesty.org/en/documents/{series.lower()}{subject}/{number}/{year}/en/"
+def _latex(value: str) -> str:
+    """Field text with LaTeX decoded (the decoder is slow: skip it for plain text)."""
+    return _LATEX.latex_to_text(value) if _LATEX_SPECIALS.search(value) else value
 
 
 class Bibliography:
@@ -136,7 +131,7 @@ def _csl_item(entry: Entry, path: Path) -> dict:
     """The CSL-JSON item for a BibTeX entry (without its id)."""
     def text(name: str) -> str:
         value = entry[name]
-        return (value if name in _VERBATIM else _LATEX.latex_to_text(value)).strip()
+        return (value if name in _VERBATIM else _latex(value)).strip()
 
     def where(name: str) -> Location:
         return Location(path, entry.fields_dict[name].start_line + 1)
@@ -159,11 +154,13 @@ def _csl_item(entry: Entry, path: Path) -> dict:
         item["accessed"] = _date(text("urldate"), where("urldate"))
     if "url" in entry:
         item["URL"] = text("url")
-    elif "index" in entry:
+    if "index" in entry:
         try:
-            item["URL"] = index_url(text("index"))
+            index = AIIndex.parse(text("index"))
         except ValueError as error:
             raise SourceError(where("index"), str(error)) from None
+        item["number"] = str(index)
+        item.setdefault("URL", index.url())
     if entry.entry_type == "misc" and "URL" in item and not {"publisher", "number"} & set(item):
         item["type"] = "webpage"
     return item
@@ -173,10 +170,10 @@ def _name(parts) -> dict:
     """A CSL name from bibtexparser's NameParts; `{Amnesty International}` is a literal."""
     if not (parts.first or parts.von or parts.jr) and len(parts.last) == 1 \
             and parts.last[0].startswith("{") and parts.last[0].endswith("}"):
-        return {"literal": _LATEX.latex_to_text(parts.last[0])}
+        return {"literal": _latex(parts.last[0])}
     name = {"given": parts.first, "non-dropping-particle": parts.von, "family": parts.last,
             "suffix": parts.jr}
-    return {key: _LATEX.latex_to_text(" ".join(words)) for key, words in name.items() if words}
+    return {key: _latex(" ".join(words)) for key, words in name.items() if words}
 
 
 def _date(text: str, location: Location) -> dict:

@@ -4,7 +4,7 @@ WeasyPrint 70.0 (``layout/block.py::_linebox_layout``), when a paragraph line ov
 page and orphans/widows forbid breaking before it, moves ("reports") the page's last
 footnote to the next page to squeeze the line in (upstream PR #2437 / issue #2432, related
 #1564). The call stays on this page, so the body lands a page (or more) after its call:
-trap 3 in /work/shared/notes/weasyprint.md. Our rule is that every footnote body starts on
+trap 3 in the team notes on WeasyPrint (shared/notes/weasyprint.md). Our rule is that every footnote body starts on
 the page of its call, and WeasyPrint has no option for this, so `apply()` patches that one
 line at run time: the paragraph then breaks as orphans/widows allow, and a footnote that no
 longer fits goes to the next page with its call's line (``footnote-policy: line`` on the

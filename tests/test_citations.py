@@ -3,7 +3,7 @@ import warnings
 import pytest
 from citeproc import CitationStylesStyle
 
-from pipeline.citations import STYLE, index_url, load_bibliography
+from pipeline.citations import STYLE, load_bibliography
 from pipeline.errors import SourceError
 from pipeline.model import CiteItem, Emph, Link, Location, Text
 
@@ -52,13 +52,6 @@ def test_style_is_valid_for_citeproc():
 def test_keys_and_locations(bib, tmp_path):
     assert bib.keys() == ["contributions", "smith", "ocalan"]
     assert bib.location("smith") == Location(tmp_path / "refs.bib", 11)
-
-
-def test_index_url():
-    assert index_url("IOR 40/8247/2024") == \
-        "https://www.amnesty.org/en/documents/ior40/8247/2024/en/"
-    with pytest.raises(ValueError):
-        index_url("40/8247")
 
 
 def test_report_with_index_links_to_amnesty_org(bib):
@@ -115,7 +108,7 @@ def test_unknown_key(bib):
     ("@misc{a, title = {Oops}\n@misc{b, title = {x}}\n", 1, "Unexpected block start"),
     ("@misc{a, title = {x}}\n@misc{a, title = {y}}\n", 2, "duplicate entry key 'a'"),
     ("@misc{a,\n  title = {x},\n  date = {March 2020},\n}\n", 3, "cannot read the date"),
-    ("@report{a,\n  index = {IOR 40-8247},\n}\n", 2, "not an index number"),
+    ("@report{a,\n  index = {IOR 40-8247},\n}\n", 2, "not an AI index number"),
 ])
 def test_malformed_bib(tmp_path, text, line, message):
     path = tmp_path / "bad.bib"
