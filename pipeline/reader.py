@@ -115,7 +115,7 @@ class _Converter:
             for footnote in node.children:
                 self.footnote(footnote)
             return None
-        if kind == "front_matter":
+        if kind in ("front_matter", "footnote_anchor"):
             return None
         raise SourceError(self.locate(""), f"unsupported Markdown construct: {kind}")
 
