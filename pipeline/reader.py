@@ -21,8 +21,8 @@ _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def _markdown() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": False})
-            .enable("table")
+    return (MarkdownIt("commonmark", {"html": False, "typographer": True})
+            .enable(["table", "replacements", "smartquotes"])
             .use(front_matter_plugin)
             .use(footnote_plugin)
             .use(container_plugin, "box")

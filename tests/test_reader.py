@@ -125,3 +125,11 @@ def test_reader_errors(tmp_path, house_style, body, words):
         load(tmp_path, body, house_style, bib=None)
     assert words in str(error.value)
     assert error.value.location.line >= 6
+
+
+def test_typographic_quotes_and_dashes_in_text_only(tmp_path, house_style):
+    doc = load(tmp_path, "The \"Court's\" work -- see <https://example.org/a--b's>.\n",
+               house_style, bib=None)
+    text = plain_text(doc.blocks[0].children)
+    assert text.startswith("The “Court’s” work – see ")
+    assert doc.blocks[0].children[-2].url == "https://example.org/a--b's"
