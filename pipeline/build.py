@@ -1,15 +1,20 @@
-"""Building: find the sources, load each into a checked Document, write its outputs."""
+"""Building: find the sources, load each into a checked Document, write its outputs.
+
+Importing this module is cheap (the reader, citations and writers are imported where they
+are used), so an up-to-date rebuild never pays for them.
+"""
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import reader, transforms
-from .citations import load_bibliography
 from .errors import SourceError
-from .house import HouseStyle
-from .model import Document
+
+if TYPE_CHECKING:
+    from .house import HouseStyle
+    from .model import Document
 
 FORMATS = ("pdf",)
 
@@ -30,6 +35,8 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
 
 def load(path: Path, house: HouseStyle) -> Document:
     """Read and check one source: everything short of rendering."""
+    from . import reader, transforms
+
     doc = reader.read(path, house.units)
     transforms.resolve_citations(doc, _bibliography(doc))
     transforms.number_notes(doc)
@@ -37,16 +44,21 @@ def load(path: Path, house: HouseStyle) -> Document:
     return doc
 
 
+def bibliography_path(doc: Document) -> Path:
+    """The bibliography named in the front matter, else `references.bib` (which may not exist)."""
+    return doc.source.parent / (doc.meta.bibliography or "references.bib")
+
+
 def _bibliography(doc: Document):
-    folder = doc.source.parent
-    if doc.meta.bibliography:
-        path = folder / doc.meta.bibliography
-        if not path.is_file():
-            raise SourceError(doc.meta.locations["bibliography"],
-                              f"bibliography file '{doc.meta.bibliography}' not found")
+    from .citations import load_bibliography
+
+    path = bibliography_path(doc)
+    if path.is_file():
         return load_bibliography(path)
-    default = folder / "references.bib"
-    return load_bibliography(default) if default.is_file() else None
+    if doc.meta.bibliography:
+        raise SourceError(doc.meta.locations["bibliography"],
+                          f"bibliography file '{doc.meta.bibliography}' not found")
+    return None
 
 
 def output_path(doc: Document, out: Path, fmt: str) -> Path:
@@ -74,7 +86,8 @@ def write_atomic(target: Path, data: bytes) -> None:
     """Write under a temporary name in the same folder, then rename into place: readers see
     the old file or the new one, never a partial one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as umask allows
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)

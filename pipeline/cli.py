@@ -27,12 +27,15 @@ def _parser() -> argparse.ArgumentParser:
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
             command.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                                  help="output folder (default: output)")
+            command.add_argument("-j", "--jobs", type=int, metavar="N",
+                                 help="worker processes (default: the number of CPUs)")
+            command.add_argument("--force", action="store_true",
+                                 help="rebuild up-to-date outputs too")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    house = houses.load()
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
     if unknown:
@@ -47,12 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print("briefing: error: no source files found", file=sys.stderr)
         return 1
+    if args.command == "build":
+        from . import batch
+
+        summary = batch.run(batch.plan(sources, formats, args.out, houses.root()),
+                            args.jobs, args.force)
+        print(summary)
+        return 1 if summary.failed else 0
+    house = houses.load()
     for source in sources:
         try:
-            doc = build.load(source, house)
-            if args.command == "build":
-                for path in build.build(doc, house, args.out, formats):
-                    print(f"{source}: wrote {path}")
+            build.load(source, house)
         except SourceError as err:
             print(err, file=sys.stderr)
             failed = True

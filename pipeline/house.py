@@ -1,12 +1,15 @@
-"""A house style: the folder under `styles/` holding templates, CSS, fonts, labels and units."""
+"""A house style: the folder under `styles/` holding templates, CSS, fonts, labels and units.
+
+YAML, Jinja2 and Babel are imported on use, so naming a house style (`root`) costs nothing.
+"""
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-import yaml
-from babel.dates import format_date
+if TYPE_CHECKING:
+    import jinja2
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT = "amnesty"
@@ -14,6 +17,8 @@ DEFAULT = "amnesty"
 
 class HouseStyle:
     def __init__(self, root: Path):
+        import yaml
+
         self.root = root.resolve()
         settings = yaml.safe_load((self.root / "house.yaml").read_text(encoding="utf-8"))
         self.organisation: str = settings["organisation"]
@@ -26,6 +31,9 @@ class HouseStyle:
 
     @cached_property
     def templates(self) -> jinja2.Environment:
+        import jinja2
+        from babel.dates import format_date
+
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.root / "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined,
@@ -45,5 +53,9 @@ class HouseStyle:
         return self.root / "print.css"
 
 
+def root(name: str = DEFAULT) -> Path:
+    return STYLES / name
+
+
 def load(name: str = DEFAULT) -> HouseStyle:
-    return HouseStyle(STYLES / name)
+    return HouseStyle(root(name))

@@ -1,0 +1,141 @@
+"""What each output was built from, so that a rebuild skips the outputs whose inputs are unchanged.
+
+The manifest `<out>/.briefing-cache.json` holds, per output file, the source and format it came
+from, the options, the SHA-256 of the output itself and of every input: the source, its
+bibliography, the house style files its format uses (`STYLE_FILES`), the pipeline's code (its
+version) and the renderer's version file. A file is re-hashed only when its size or mtime
+changed, or when it was modified less than `RACY_NS` before it was hashed (a second edit within
+the same clock tick keeps the mtime, as git's "racily clean" entries). Checking reads no
+Markdown and imports no renderer. Deleting the manifest is safe: everything is built again.
+
+Written by hand: make-like tools (doit, SCons) bring their own task runner and process model,
+while what a briefing needs is one dictionary of hashes next to the outputs.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import time
+from pathlib import Path
+
+from . import build
+
+MANIFEST = ".briefing-cache.json"
+SCHEMA = 1
+RACY_NS = 2_000_000_000
+
+# The house style files each format is built from (globs under the house style folder). A
+# format not listed here depends on the whole folder.
+STYLE_FILES = {
+    "pdf": ("house.yaml", "labels.yaml", "citation.csl", "templates/*", "print.css", "fonts/*"),
+}
+# The package whose version decides each format's bytes: its `__init__.py` is an input.
+RENDERERS = {"pdf": "weasyprint"}
+PIPELINE = Path(__file__).resolve().parent
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of the file's bytes; None when there is no such file."""
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def static_inputs(house: Path, fmt: str) -> list[Path]:
+    """The inputs every document of this format shares: house style files, code, renderer."""
+    style = sorted({path for pattern in STYLE_FILES.get(fmt, ("**/*",))
+                    for path in house.glob(pattern) if path.is_file()})
+    code = sorted(PIPELINE.rglob("*.py"))
+    spec = importlib.util.find_spec(RENDERERS[fmt]) if fmt in RENDERERS else None
+    return style + code + ([Path(spec.origin)] if spec and spec.origin else [])
+
+
+class Manifest:
+    """The manifest of one output folder; `save()` writes it back (atomically)."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.path = out / MANIFEST
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            data = {}
+        self.files: dict[str, list] = data.get("files", {})  # path -> [mtime_ns, size, sha256]
+        self.outputs: dict[str, dict] = data.get("outputs", {})  # output (relative) -> entry
+        self._digests: dict[str, str | None] = {}
+        self._static: dict[tuple[Path, str], list[Path]] = {}
+        self._dirty = False
+
+    def digest(self, path: Path) -> str | None:
+        """The file's SHA-256, from the manifest when its size and mtime are unchanged."""
+        key = os.path.abspath(path)
+        if key in self._digests:
+            return self._digests[key]
+        try:
+            stat = os.stat(key)
+        except FileNotFoundError:
+            self._digests[key] = None
+            return None
+        known = self.files.get(key)
+        if known and known[:2] == [stat.st_mtime_ns, stat.st_size]:
+            digest = known[2]
+        else:
+            digest = file_digest(Path(key))
+            if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+                self.files[key] = [stat.st_mtime_ns, stat.st_size, digest]
+            else:
+                self.files.pop(key, None)
+            self._dirty = True
+        self._digests[key] = digest
+        return digest
+
+    def inputs(self, source: Path, fmt: str, house: Path, extra=()) -> dict[str, str | None]:
+        """Digests of the inputs of `source` in `fmt`, with `extra` (found when it was loaded)."""
+        if (house, fmt) not in self._static:
+            self._static[house, fmt] = static_inputs(house, fmt)
+        paths = [source, *self._static[house, fmt], *extra]
+        return {os.path.abspath(path): self.digest(path) for path in paths}
+
+    def entry(self, source: Path, fmt: str) -> tuple[str, dict] | None:
+        """The recorded output of `source` in `fmt`: (name under `out`, entry)."""
+        key = os.path.abspath(source)
+        for name, entry in self.outputs.items():
+            if entry["source"] == key and entry["format"] == fmt:
+                return name, entry
+        return None
+
+    def fresh(self, source: Path, fmt: str, house: Path, options: dict) -> bool:
+        """Whether the recorded output exists as written and its inputs are unchanged."""
+        found = self.entry(source, fmt)
+        if not found:
+            return False
+        name, entry = found
+        extra = [Path(path) for path in entry["extra"]]
+        return (entry["options"] == options
+                and self.digest(self.out / name) == entry["output"]
+                and self.inputs(source, fmt, house, extra) == entry["inputs"])
+
+    def record(self, source: Path, fmt: str, options: dict, output: Path, output_digest: str,
+               inputs: dict[str, str | None], extra: dict[str, str | None]) -> None:
+        """Note that `output` was built from `inputs` (digested before the build read them)."""
+        old = self.entry(source, fmt)
+        if old:
+            del self.outputs[old[0]]
+        self.outputs[output.relative_to(self.out).as_posix()] = {
+            "source": os.path.abspath(source), "format": fmt, "options": options,
+            "inputs": {**inputs, **extra}, "extra": sorted(extra), "output": output_digest,
+        }
+        self._digests[os.path.abspath(output)] = output_digest
+        self._dirty = True
+
+    def save(self) -> None:
+        if self._dirty:
+            data = {"schema": SCHEMA, "files": self.files, "outputs": self.outputs}
+            build.write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+            self._dirty = False
