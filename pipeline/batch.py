@@ -8,7 +8,9 @@ that dies (killed, out of memory) costs a retry of its jobs, each alone in a fre
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import multiprocessing
 import os
 import sys
@@ -47,6 +49,7 @@ class Result:
     digest: str | None = None  # of the output's bytes
     extra: dict[str, str | None] = field(default_factory=dict)  # inputs found on loading
     error: str | None = None
+    warnings: str = ""  # what the job printed on stderr, for the main process to show
     seconds: float = 0.0
 
 
@@ -75,6 +78,14 @@ def _house(root: Path):
 
 def render_job(job: Job) -> Result:
     """The unit of work, run in a worker: load, render and write one output atomically."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        result = _render(job)
+    result.warnings = stderr.getvalue()
+    return result
+
+
+def _render(job: Job) -> Result:
     start = time.perf_counter()
     try:
         # Bibliographies are hashed before loading reads them: an edit during the build shows.
@@ -186,6 +197,8 @@ class _Lines:
         return False
 
     def __call__(self, result: Result) -> None:
+        if result.warnings:
+            print(result.warnings, end="", file=sys.stderr, flush=True)
         if result.error:
             print(result.error, file=sys.stderr, flush=True)
         else:

@@ -1,0 +1,168 @@
+"""Incremental builds: an output is rebuilt exactly when one of its inputs changed.
+
+Whether an output was rebuilt is read from the file itself: a rebuilt output is renamed into
+place, so it has a new inode.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, ROOT, SAMPLE, write_doc
+from pipeline import batch, cache, house
+from pipeline.cli import main
+
+BIB = """\
+@misc{known,
+  author = {{Amnesty International}},
+  title = {A known document},
+  year = {2024},
+  url = {https://example.org/known},
+}
+"""
+
+
+def identities(out: Path) -> dict[str, int]:
+    """Inode of every output file, by path under `out`."""
+    return {path.relative_to(out).as_posix(): path.stat().st_ino for path in out.rglob("*.pdf")}
+
+
+def rebuilt(before: dict[str, int], out: Path) -> list[str]:
+    after = identities(out)
+    return sorted(name for name in after if before.get(name) != after[name])
+
+
+@pytest.fixture
+def two_languages(tmp_path):
+    source = tmp_path / "source"
+    cited = MINIMAL.replace("More text.", "More text [@known].")
+    write_doc(source / "brief", cited, bib=BIB)
+    write_doc(source / "brief", cited, name="fr.md")
+    write_doc(source / "other")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--out", str(out)]) == 0
+    assert len(identities(out)) == 3
+    return source, out
+
+
+def build(source: Path, out: Path, *options: str) -> batch.Summary:
+    sources = sorted(source.rglob("*.md"))
+    return batch.run(batch.plan(sources, ["pdf"], out, house.root()), *options)
+
+
+def test_no_change_rebuild_skips_everything_without_importing_the_renderer(two_languages):
+    source, out = two_languages
+    before = identities(out)
+    script = (f"import sys; from pipeline.cli import main; code = main(['build', {str(source)!r},"
+              f" '--out', {str(out)!r}]); heavy = [m for m in sys.modules if m.split('.')[0] in "
+              "('weasyprint', 'markdown_it', 'citeproc', 'bibtexparser')]; print(code, heavy)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.splitlines()[-1] == "0 []"
+    assert "built 0, skipped 3, failed 0" in result.stdout
+    assert rebuilt(before, out) == []
+
+
+def test_editing_one_language_rebuilds_that_language_only(two_languages):
+    source, out = two_languages
+    before = identities(out)
+    fr = source / "brief" / "fr.md"
+    fr.write_text(fr.read_text().replace("Text with a note.", "Un texte avec une note."))
+    summary = build(source, out)
+    assert [r.job.source for r in summary.built] == [fr] and len(summary.skipped) == 2
+    assert rebuilt(before, out) == ["brief/IOR5387872024FRENCH.pdf"]
+
+
+def test_bibliography_edit_rebuilds_the_documents_citing_from_it(two_languages):
+    source, out = two_languages
+    before = identities(out)
+    bib = source / "brief" / "references.bib"
+    bib.write_text(bib.read_text().replace("A known document", "A renamed document"))
+    assert rebuilt(before, out) == [] and len(build(source, out).built) == 2
+    assert rebuilt(before, out) == ["brief/IOR5387872024ENGLISH.pdf", "brief/IOR5387872024FRENCH.pdf"]
+    # A references.bib appearing where there was none is an input too.
+    (source / "other" / "references.bib").write_text(BIB)
+    assert [r.job.source.parent.name for r in build(source, out).built] == ["other"]
+
+
+def test_style_edit_rebuilds_what_depends_on_it(two_languages, tmp_path):
+    source, out = two_languages
+    style = tmp_path / "style"
+    shutil.copytree(house.root(), style)
+    sources = sorted(source.rglob("*.md"))
+    jobs = batch.plan(sources, ["pdf"], out, style)
+    assert len(batch.run(jobs).built) == 3  # another house style is another option
+    before = identities(out)
+    (style / "citation.LICENSE.txt").write_text("not used by the PDF")
+    assert len(batch.run(jobs).skipped) == 3
+    css = style / "print.css"
+    css.write_text(css.read_text().replace("font-size: 9.5pt", "font-size: 10pt"))
+    assert len(batch.run(jobs).built) == 3
+    assert len(rebuilt(before, out)) == 3
+    (style / "templates" / "extra.html.j2").write_text("{# a new template #}")
+    assert len(batch.run(jobs).built) == 3
+
+
+def test_force_rebuilds_all_and_the_cache_is_safe_to_delete(two_languages):
+    source, out = two_languages
+    good = {path: path.read_bytes() for path in out.rglob("*.pdf")}
+    before = identities(out)
+    assert len(build(source, out, None, True).built) == 3
+    assert len(rebuilt(before, out)) == 3
+    (out / cache.MANIFEST).unlink()
+    assert len(build(source, out).built) == 3
+    assert {path: path.read_bytes() for path in out.rglob("*.pdf")} == good
+    (out / cache.MANIFEST).write_text("{not json")
+    assert len(build(source, out).built) == 3
+    assert len(build(source, out).skipped) == 3
+
+
+def test_a_changed_or_deleted_output_is_rebuilt(two_languages):
+    source, out = two_languages
+    (english,) = (out / "brief").glob("*ENGLISH.pdf")
+    good = english.read_bytes()
+    english.write_bytes(b"%PDF-1.7 tampered")
+    (out / "other" / english.name).unlink()
+    assert sorted(r.job.source.parent.name for r in build(source, out).built) == ["brief", "other"]
+    assert english.read_bytes() == good
+
+
+def test_a_failed_build_keeps_the_good_output_and_its_record(two_languages, capsys):
+    source, out = two_languages
+    before = identities(out)
+    en = source / "brief" / "en.md"
+    good = en.read_text()
+    en.write_text(good.replace("date: 2024-11-27\n", ""))
+    summary = build(source, out)
+    assert len(summary.failed) == 1 and len(summary.skipped) == 2
+    assert "missing required front-matter field 'date'" in summary.failed[0].error
+    assert rebuilt(before, out) == []
+    en.write_text(good)  # back as it was: the earlier output is still the right one
+    assert len(build(source, out).skipped) == 3
+    assert rebuilt(before, out) == []
+
+
+def test_manifest_records_every_input(two_languages):
+    source, out = two_languages
+    entries = json.loads((out / cache.MANIFEST).read_text())["outputs"]
+    entry = entries["brief/IOR5387872024ENGLISH.pdf"]
+    inputs = set(entry["inputs"])
+    for name in ("source/brief/en.md", "source/brief/references.bib"):
+        assert str(source.parent / name) in inputs
+    for name in ("print.css", "labels.yaml", "house.yaml", "citation.csl",
+                 "templates/document.html.j2", "fonts/NotoSans-Regular.ttf"):
+        assert str(house.root() / name) in inputs
+    assert str(ROOT / "pipeline" / "writers" / "pdf.py") in inputs
+    assert any(path.endswith("/weasyprint/__init__.py") for path in inputs)
+    assert entry["format"] == "pdf" and entry["options"] == {"house": str(house.root())}
+
+
+def test_sample_rebuild_is_skipped(tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
+    assert len(batch.run(batch.plan([SAMPLE / "en.md"], ["pdf"], out, house.root())).skipped) == 1
