@@ -58,6 +58,7 @@ class Summary:
     built: list[Result] = field(default_factory=list)
     skipped: list[Job] = field(default_factory=list)
     failed: list[Result] = field(default_factory=list)
+    outputs: dict[Job, Path] = field(default_factory=dict)  # of the jobs built or skipped
     seconds: float = 0.0
 
     def __str__(self) -> str:
@@ -159,6 +160,7 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
     for job in jobs:
         if not force and manifest.fresh(job.source, job.fmt, job.house, job.options):
             summary.skipped.append(job)
+            summary.outputs[job] = job.out / manifest.entry(job.source, job.fmt)[0]
         else:
             inputs[job] = manifest.inputs(job.source, job.fmt, job.house)
             todo.append(job)
@@ -173,6 +175,7 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
                         summary.failed.append(result)
                     else:
                         summary.built.append(result)
+                        summary.outputs[job] = result.output
                         manifest.record(job.source, job.fmt, job.options, result.output,
                                         result.digest, inputs[job], result.extra)
                     report(result)

@@ -1,7 +1,8 @@
-"""The `briefing` command: `build` and `check`."""
+"""The `briefing` command: `build`, `check`, `watch`, `preview` and `diff`."""
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,12 +18,13 @@ def _codes(values: list[str] | None) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("build", "render documents"), ("check", "validate without rendering")):
+    for name, text in (("build", "render documents"), ("check", "validate without rendering"),
+                       ("watch", "build, then rebuild affected outputs whenever a file is saved")):
         command = commands.add_parser(name, help=text)
         command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                              help="document folder or .md file (default: everything under source/)")
         command.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
-        if name == "build":
+        if name in ("build", "watch"):
             command.add_argument("--format", action="append", metavar="FORMAT",
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
             command.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
@@ -31,11 +33,29 @@ def _parser() -> argparse.ArgumentParser:
                                  help="worker processes (default: the number of CPUs)")
             command.add_argument("--force", action="store_true",
                                  help="rebuild up-to-date outputs too")
+    preview = commands.add_parser("preview", help="serve a document's HTML with live reload")
+    preview.add_argument("paths", nargs=1, type=Path, metavar="PATH", help="document .md file or folder")
+    preview.add_argument("--lang", action="append", metavar="CODE", help="language to preview")
+    preview.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                         help="output folder of the PDF (default: output)")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    diff = commands.add_parser("diff", help="which pages changed between two PDFs",
+                               description="Exit status 0 when no page changed, 1 otherwise.")
+    diff.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                      help="OLD.pdf NEW.pdf, or a document with --since")
+    diff.add_argument("--since", metavar="REV", help="compare with the document at git revision REV")
+    diff.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
+    diff.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                      help="output folder of the current PDF (default: output)")
+    diff.add_argument("--images", type=Path, default=Path("output/diff"), metavar="DIR",
+                      help="folder for the side-by-side PNGs (default: output/diff)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "diff" and not args.since:
+        return _diff_files(args.paths, args.images)
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
     if unknown:
@@ -50,13 +70,24 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print("briefing: error: no source files found", file=sys.stderr)
         return 1
-    if args.command == "build":
+    if args.command in ("build", "watch"):
         from . import batch
 
         summary = batch.run(batch.plan(sources, formats, args.out, houses.root()),
                             args.jobs, args.force)
         print(summary)
-        return 1 if summary.failed else 0
+        if args.command == "build":
+            return 1 if summary.failed else 0
+        from . import live
+
+        return live.watch(args.paths or [Path("source")], _codes(args.lang), formats, args.out,
+                          args.jobs)
+    if args.command == "preview":
+        from . import live
+
+        return live.preview(sources[0], args.out, args.port)
+    if args.command == "diff":
+        return _diff_since(sources, args)
     house = houses.load()
     for source in sources:
         try:
@@ -68,6 +99,40 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{source}: error: {err}", file=sys.stderr)
             failed = True
     return 1 if failed else 0
+
+
+def _diff_files(paths: list[Path], images: Path) -> int:
+    from . import diff
+
+    if len(paths) != 2:
+        print("briefing: error: diff takes OLD.pdf NEW.pdf, or a document with --since",
+              file=sys.stderr)
+        return 2
+    for path in paths:
+        if not path.is_file():
+            print(f"{path}: error: no such file", file=sys.stderr)
+            return 2
+    report = diff.compare(*paths, images)
+    print(report)
+    return 1 if report.changed or report.added or report.removed else 0
+
+
+def _diff_since(sources: list[Path], args) -> int:
+    from . import diff
+
+    status = 0
+    for source in sources:
+        images = args.images / source.parent.name / source.stem if len(sources) > 1 else args.images
+        try:
+            report = diff.since(source, args.since, args.out, houses.root(), images)
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as err:
+            detail = getattr(err, "stderr", None)
+            print(f"{source}: error: {(detail.decode().strip() if detail else '') or err}",
+                  file=sys.stderr)
+            return 2
+        print(report)
+        status = status or (1 if report.changed or report.added or report.removed else 0)
+    return status
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""Incremental and parallel builds, as ratios measured in one run.
+
+Documents are generated in a temporary folder from the sample: DOCS documents, each in two
+languages (`en.md`, and `fr.md` a copy of it, which the house style sets in French), built in
+FORMATS (`--formats`; the default is every format the pipeline has). Every build is a cold
+`briefing build` command, as an editor runs it. Printed:
+
+- no-change rebuild against a full build (and the sample's no-change rebuild in seconds:
+  target at most 0.3 s, no WeasyPrint import);
+- a one-paragraph edit against a full build;
+- the whole set with `-j 2` against `-j 1` (target speedup at least 1.7 on 2 cores);
+- HTML edit-to-reload latency in `briefing preview` (target at most 0.3 s);
+- one worker's resident memory over 50 renders of the sample (target: flat within 10%).
+
+    python benchmarks/incremental.py [--docs 12] [--formats pdf] [--runs 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import batch, build, house  # noqa: E402
+
+SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations"
+
+
+def generate(folder: Path, count: int) -> Path:
+    """`count` documents with distinct titles and index numbers, each in English and French."""
+    source = folder / "source"
+    text = (SAMPLE / "en.md").read_text(encoding="utf-8")
+    index = next(line.split(":", 1)[1].strip() for line in text.splitlines()
+                 if line.startswith("index:"))
+    for n in range(count):
+        doc = source / f"briefing-{n:02}"
+        shutil.copytree(SAMPLE, doc)
+        own = text.replace(index, f"IOR 53/{9000 + n}/2024").replace("title: ", f"title: ({n}) ", 1)
+        (doc / "en.md").write_text(own, encoding="utf-8")
+        (doc / "fr.md").write_text(own, encoding="utf-8")
+    return source
+
+
+def briefing(*args: str) -> float:
+    """Seconds taken by one `briefing` command, run as a fresh process."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def edit_one_paragraph(source: Path) -> None:
+    doc = source / "briefing-05" / "en.md"
+    text = doc.read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n\n") if len(p) > 200 and not p.startswith(("-", "#")))
+    doc.write_text(text.replace(paragraph, paragraph.replace(" the ", " the said ", 1)),
+                   encoding="utf-8")
+
+
+def rss_after_render(job: batch.Job) -> int:
+    """Run in a worker: render, then report this process's resident memory in bytes."""
+    result = batch.render_job(job)
+    assert result.error is None, result.error
+    with open("/proc/self/statm") as stream:
+        return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def memory(out: Path, renders: int) -> list[int]:
+    job = batch.Job(SAMPLE / "en.md", "pdf", out, house.root())
+    with batch.pool(1) as executor:
+        return [executor.submit(rss_after_render, job).result() for _ in range(renders)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=12)
+    parser.add_argument("--formats", default=",".join(build.FORMATS))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    try:
+        source = generate(work, args.docs)
+        out, formats = str(work / "out"), ["--format", args.formats]
+        outputs = args.docs * 2 * len(args.formats.split(","))
+        print(f"{args.docs} documents x 2 languages x {args.formats}: {outputs} outputs, "
+              f"{os.cpu_count()} CPUs")
+
+        full = briefing("build", str(source), "--out", out, *formats)
+        unchanged = min(briefing("build", str(source), "--out", out, *formats)
+                        for _ in range(args.runs))
+        print(f"full build {full:.2f} s; no-change rebuild {unchanged:.3f} s: "
+              f"ratio {unchanged / full:.3f}")
+        sample_out = str(work / "sample-out")
+        briefing("build", str(SAMPLE), "--out", sample_out)
+        sample = min(briefing("build", str(SAMPLE), "--out", sample_out)
+                     for _ in range(args.runs))
+        print(f"sample no-change rebuild: {sample:.3f} s (target <= 0.3 s)")
+
+        edit_one_paragraph(source)
+        edited = briefing("build", str(source), "--out", out, *formats)
+        print(f"one-paragraph edit: {edited:.2f} s: ratio {edited / full:.3f} to a full build")
+
+        one = briefing("build", str(source), "--out", out, *formats, "--force", "-j", "1")
+        two = briefing("build", str(source), "--out", out, *formats, "--force", "-j", "2")
+        print(f"-j 1 {one:.2f} s, -j 2 {two:.2f} s: speedup {one / two:.2f} (target >= 1.7)")
+
+        rss = memory(work / "memory-out", 50)
+        mib = [value / 2**20 for value in rss]
+        print(f"worker memory over {len(rss)} renders: first {mib[0]:.1f} MiB, "
+              f"median {statistics.median(mib):.1f}, last {mib[-1]:.1f}, max {max(mib):.1f}: "
+              f"last/first {rss[-1] / rss[0]:.3f} (target <= 1.10)")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
