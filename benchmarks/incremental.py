@@ -17,19 +17,23 @@ FORMATS (`--formats`; the default is every format the pipeline has). Every build
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
+import io
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import batch, build, house  # noqa: E402
+from pipeline import batch, build, house, live  # noqa: E402
 
 SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations"
 
@@ -58,7 +62,7 @@ def briefing(*args: str) -> float:
 
 
 def edit_one_paragraph(source: Path) -> None:
-    doc = source / "briefing-05" / "en.md"
+    doc = sorted(source.glob("*/en.md"))[-1]
     text = doc.read_text(encoding="utf-8")
     paragraph = next(p for p in text.split("\n\n") if len(p) > 200 and not p.startswith(("-", "#")))
     doc.write_text(text.replace(paragraph, paragraph.replace(" the ", " the said ", 1)),
@@ -79,6 +83,45 @@ def memory(out: Path, renders: int) -> list[int]:
         return [executor.submit(rss_after_render, job).result() for _ in range(renders)]
 
 
+def reload_latency(folder: Path, edits: int) -> tuple[list[float], list[float]]:
+    """Seconds from saving the source to the browser's reload fetch of the new HTML, and to
+    the PDF being ready, over `edits` saves in `briefing preview`."""
+    shutil.copytree(SAMPLE, folder / "doc")
+    source = folder / "doc" / "en.md"
+    preview = live.Preview(source, folder / "preview-out")
+    server = threading.Thread(target=preview.serve)
+    server.start()
+    try:
+        while preview.state != "ready" or not preview.html:
+            time.sleep(0.05)
+        events = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=60)
+        events.request("GET", "/events")
+        stream = events.getresponse()
+        time.sleep(1)  # the watcher has started
+        html, pdf = [], []
+        text = source.read_text(encoding="utf-8")
+        for n in range(edits):
+            marker = f"edit number {n}"
+            start = time.perf_counter()
+            source.write_text(text.replace("This paper", f"This paper ({marker})", 1),
+                              encoding="utf-8")
+            for line in stream.fp:
+                event = line.decode().strip()
+                if event == "event: html":
+                    page = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=60)
+                    page.request("GET", "/")
+                    assert marker in page.getresponse().read().decode()
+                    html.append(time.perf_counter() - start)
+                elif event == "event: pdf":
+                    pdf.append(time.perf_counter() - start)
+                    break
+        events.close()
+        return html, pdf
+    finally:
+        preview.stop.set()
+        server.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=12)
@@ -91,7 +134,7 @@ def main() -> None:
         out, formats = str(work / "out"), ["--format", args.formats]
         outputs = args.docs * 2 * len(args.formats.split(","))
         print(f"{args.docs} documents x 2 languages x {args.formats}: {outputs} outputs, "
-              f"{os.cpu_count()} CPUs")
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
 
         full = briefing("build", str(source), "--out", out, *formats)
         unchanged = min(briefing("build", str(source), "--out", out, *formats)
@@ -112,11 +155,17 @@ def main() -> None:
         two = briefing("build", str(source), "--out", out, *formats, "--force", "-j", "2")
         print(f"-j 1 {one:.2f} s, -j 2 {two:.2f} s: speedup {one / two:.2f} (target >= 1.7)")
 
+        with contextlib.redirect_stdout(io.StringIO()):  # the preview's "wrote" lines
+            html, pdf = reload_latency(work, args.runs)
+        print(f"preview, save to HTML reload: median {statistics.median(html):.3f} s, "
+              f"slowest {max(html):.3f} s (target <= 0.3 s); save to PDF ready: median "
+              f"{statistics.median(pdf):.3f} s; ratio HTML/PDF {statistics.median(html) / statistics.median(pdf):.2f}")
+
         rss = memory(work / "memory-out", 50)
         mib = [value / 2**20 for value in rss]
-        print(f"worker memory over {len(rss)} renders: first {mib[0]:.1f} MiB, "
-              f"median {statistics.median(mib):.1f}, last {mib[-1]:.1f}, max {max(mib):.1f}: "
-              f"last/first {rss[-1] / rss[0]:.3f} (target <= 1.10)")
+        print(f"worker memory over {len(rss)} renders: after the 1st {mib[0]:.1f} MiB, 5th "
+              f"{mib[4]:.1f}, 50th {mib[-1]:.1f}, max {max(mib):.1f}: 50th/1st "
+              f"{rss[-1] / rss[0]:.3f}, 50th/5th {rss[-1] / rss[4]:.3f} (target <= 1.10)")
     finally:
         shutil.rmtree(work)
 

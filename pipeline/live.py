@@ -25,6 +25,7 @@ from . import batch, build, house as houses
 from .errors import LayoutError, SourceError
 
 SCRIPT = Path(__file__).with_name("preview.js")
+STEP_MS = 20  # changes closer together than this are one save (editors write in a few ms)
 
 
 def _changes(paths: list[Path], out: Path, stop: threading.Event | None):
@@ -33,7 +34,7 @@ def _changes(paths: list[Path], out: Path, stop: threading.Event | None):
 
     ignore = [out.resolve()]
     return watchfiles.watch(*paths, houses.root(), stop_event=stop, raise_interrupt=False,
-                            watch_filter=watchfiles.DefaultFilter(ignore_paths=ignore))
+                            step=STEP_MS, watch_filter=watchfiles.DefaultFilter(ignore_paths=ignore))
 
 
 def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
@@ -60,6 +61,7 @@ class Preview:
     def __init__(self, source: Path, out: Path, port: int = 0):
         self.source, self.out = source, out
         self.html = b""
+        self.house: houses.HouseStyle | None = None  # kept until a house style file changes
         self.pdf: Path | None = None
         self.state = "building"  # of the PDF: building, ready, failed
         self._listeners: list[queue.Queue] = []
@@ -89,7 +91,7 @@ class Preview:
         from .writers import html
 
         try:
-            house = houses.HouseStyle(houses.root())
+            house = self.house = self.house or houses.HouseStyle(houses.root())
             doc = build.load(self.source, house)
             page = html.render(doc, house).replace(house.root.as_uri() + "/", "/style/")
         except (SourceError, OSError, LayoutError) as err:
@@ -116,7 +118,10 @@ class Preview:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         try:
             self.rebuild()
-            for _ in _changes([self.source.parent], self.out, self.stop):
+            style = str(houses.root().resolve())
+            for changes in _changes([self.source.parent], self.out, self.stop):
+                if any(path.startswith(style + os.sep) for _, path in changes):
+                    self.house = None
                 self.rebuild()
         finally:
             self.stop.set()
