@@ -15,6 +15,12 @@ def _codes(values: list[str] | None) -> list[str]:
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {value}")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -29,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
             command.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                                  help="output folder (default: output)")
-            command.add_argument("-j", "--jobs", type=int, metavar="N",
+            command.add_argument("-j", "--jobs", type=_positive, metavar="N",
                                  help="worker processes (default: the number of CPUs)")
             command.add_argument("--force", action="store_true",
                                  help="rebuild up-to-date outputs too")

@@ -54,6 +54,13 @@ def test_a_failure_does_not_stop_the_others_and_sets_the_exit_status(tmp_path, c
     assert "built 3, skipped 0, failed 1" in captured.out
 
 
+def test_progress_bar_run_reports_the_same(tmp_path, capsys):
+    jobs = batch.plan([write_doc(tmp_path / "doc")], ["pdf"], tmp_path / "out", house.root())
+    summary = batch.run(jobs, progress=True)
+    assert len(summary.built) == 1 and summary.outputs[jobs[0]].is_file()
+    assert ": wrote " in capsys.readouterr().out
+
+
 def test_warnings_from_workers_reach_the_terminal(tmp_path, capsys):
     bib = "@misc{spare, title = {Spare}, year = {2020}}\n"
     source = write_doc(tmp_path / "doc", bib=bib)
