@@ -9,6 +9,7 @@ that dies (killed, out of memory) costs a retry of its jobs, each alone in a fre
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -83,6 +84,7 @@ def render_job(job: Job) -> Result:
     with contextlib.redirect_stderr(stderr):
         result = _render(job)
     result.warnings = stderr.getvalue()
+    gc.collect()  # a render leaves cyclic garbage (box trees): free it, memory stays flat
     return result
 
 
@@ -110,10 +112,12 @@ def _render(job: Job) -> Result:
 
 
 def _warm_up() -> None:
-    """Worker initializer: the font configuration every render of this process reuses."""
+    """Worker initializer: the font configuration every render of this process reuses; what
+    is loaded by now stays, and the collector need not scan it after each job."""
     from .writers import pdf
 
     pdf._fonts()
+    gc.freeze()
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
@@ -126,6 +130,8 @@ def pool(workers: int) -> ProcessPoolExecutor:
 
 def execute(jobs: list[Job], workers: int, done: Callable[[Result], None]) -> None:
     """Run `jobs` in `workers` processes, calling `done` in this process as each finishes."""
+    if not jobs:
+        return
     orphans: list[Job] = []
     with pool(min(workers, len(jobs))) as executor:
         futures = {executor.submit(render_job, job): job for job in jobs}
