@@ -118,7 +118,11 @@ def _diff_files(paths: list[Path], images: Path) -> int:
         if not path.is_file():
             print(f"{path}: error: no such file", file=sys.stderr)
             return 2
-    report = diff.compare(*paths, images)
+    try:
+        report = diff.compare(*paths, images)
+    except SourceError as err:
+        print(err, file=sys.stderr)
+        return 2
     print(report)
     return 1 if report.changed or report.added or report.removed else 0
 

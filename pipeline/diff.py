@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import SourceError
+
 SCALE = 1.5  # 108 dpi: enough to see a changed word, small enough to glance at
 MARK = (220, 0, 0)
 
@@ -53,7 +55,10 @@ class Report:
 def _pages(path: Path) -> list:
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(path)
+    try:
+        document = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError as err:
+        raise SourceError(path, f"not a readable PDF ({err})") from None
     try:
         return [page.render(scale=SCALE).to_pil().convert("RGB") for page in document]
     finally:

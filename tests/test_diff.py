@@ -80,3 +80,13 @@ def test_since_a_git_revision(tmp_path, capsys):
     last = int(image.stem.removeprefix("page-"))
     assert f"{source} at HEAD ({last} pages)" in text and f"changed: page {last}\n" in text
     assert main(["diff", str(source.parent), "--since", "nope", "--out", str(out)]) == 2
+
+
+def test_a_file_that_is_not_a_pdf_is_a_clear_error(tmp_path, capsys):
+    pdf = build(write_doc(tmp_path / "doc"), tmp_path / "out")
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("not a PDF")
+    assert main(["diff", str(bad), str(pdf)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{bad}: error: not a readable PDF") and "Traceback" not in err
+    assert main(["diff", str(pdf)]) == 2
