@@ -51,6 +51,7 @@ class Result:
     extra: dict[str, str | None] = field(default_factory=dict)  # inputs found on loading
     error: str | None = None
     warnings: str = ""  # what the job printed on stderr, for the main process to show
+    retried: bool = False  # after the worker running it died
     seconds: float = 0.0
 
 
@@ -128,25 +129,35 @@ def pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
 
 
-def execute(jobs: list[Job], workers: int, done: Callable[[Result], None]) -> None:
-    """Run `jobs` in `workers` processes, calling `done` in this process as each finishes."""
+def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
+            executor: ProcessPoolExecutor | None = None) -> None:
+    """Run `jobs` in `workers` new processes, or in the caller's warm `executor`, calling
+    `done` in this process as each finishes."""
     if not jobs:
         return
-    orphans: list[Job] = []
-    with pool(min(workers, len(jobs))) as executor:
-        futures = {executor.submit(render_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            try:
-                done(future.result())
-            except BrokenProcessPool:
-                orphans.append(futures[future])
+    if executor is None:
+        with pool(min(workers, len(jobs))) as own:
+            return execute(jobs, workers, done, own)
+    futures, orphans = {}, []
+    for job in jobs:
+        try:
+            futures[executor.submit(render_job, job)] = job
+        except BrokenProcessPool:
+            orphans.append(job)
+    for future in as_completed(futures):
+        try:
+            done(future.result())
+        except BrokenProcessPool:
+            orphans.append(futures[future])
     for job in orphans:  # a dead worker fails every job in flight: retry each one alone
-        with pool(1) as executor:
+        with pool(1) as alone:
             try:
-                done(executor.submit(render_job, job).result())
+                result = alone.submit(render_job, job).result()
             except BrokenProcessPool:
-                done(Result(job, error=f"{job.source}: error: the worker process died "
-                                       f"rendering {job.fmt}"))
+                result = Result(job, error=f"{job.source}: error: the worker process died "
+                                           f"rendering {job.fmt}")
+        result.retried = True
+        done(result)
 
 
 def plan(sources: Iterable[Path], formats: Iterable[str], out: Path, house: Path) -> list[Job]:
@@ -154,9 +165,10 @@ def plan(sources: Iterable[Path], formats: Iterable[str], out: Path, house: Path
 
 
 def run(jobs: list[Job], workers: int | None = None, force: bool = False,
-        progress: bool | None = None) -> Summary:
+        progress: bool | None = None, executor: ProcessPoolExecutor | None = None) -> Summary:
     """Build the jobs' outputs that are out of date (all with `force`), reporting as they go:
-    a progress bar on a terminal, plain lines otherwise. All jobs share one output folder."""
+    a progress bar on a terminal, plain lines otherwise. All jobs share one output folder.
+    Workers are started for the run, unless a warm `executor` is given."""
     start = time.perf_counter()
     summary = Summary()
     if not jobs:
@@ -186,7 +198,7 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
                                         result.digest, inputs[job], result.extra)
                     report(result)
 
-                execute(todo, workers or default_workers(), done)
+                execute(todo, workers or default_workers(), done, executor)
     finally:
         manifest.save()
     summary.seconds = time.perf_counter() - start

@@ -3,8 +3,8 @@
 Changes are noticed with watchfiles (inotify, no polling). `watch` re-runs the incremental
 build, which renders only the outputs whose inputs changed. `preview` serves one document's
 HTML on 127.0.0.1 and reloads the browser through server-sent events: on each save the HTML is
-rendered first, in this process, and the page reloads; the PDF is built after it, by a worker,
-and the page's link to it is refreshed. A stdlib HTTP server is enough for four routes and one
+rendered first, in this process, and the page reloads; the PDF is built after it, by a warm
+worker (replaced when the house style changes), and the page's link to it is refreshed. A stdlib HTTP server is enough for four routes and one
 user; EventSource is built into browsers, so the page needs no script library.
 
 Until a standalone HTML writer exists, the preview shows the HTML that `writers.html` makes for
@@ -62,6 +62,7 @@ class Preview:
         self.source, self.out = source, out
         self.html = b""
         self.house: houses.HouseStyle | None = None  # kept until a house style file changes
+        self.workers = None  # one warm worker for the PDF, replaced if it dies or the style changes
         self.pdf: Path | None = None
         self.state = "building"  # of the PDF: building, ready, failed
         self._listeners: list[queue.Queue] = []
@@ -104,10 +105,18 @@ class Preview:
     def render_pdf(self) -> None:
         self.state = "building"
         job = batch.Job(self.source, "pdf", self.out, houses.root())
-        summary = batch.run([job], 1, progress=False)
+        self.workers = self.workers or batch.pool(1)
+        summary = batch.run([job], 1, progress=False, executor=self.workers)
+        if any(result.retried for result in summary.built + summary.failed):
+            self._retire_workers()  # it died
         self.pdf = summary.outputs.get(job, self.pdf)
         self.state = "failed" if summary.failed else "ready"
         self.publish("pdf", self.state)
+
+    def _retire_workers(self) -> None:
+        if self.workers:
+            self.workers.shutdown(wait=False, cancel_futures=True)
+            self.workers = None
 
     def rebuild(self) -> None:
         self.render_html()
@@ -121,9 +130,11 @@ class Preview:
             style = str(houses.root().resolve())
             for changes in _changes([self.source.parent], self.out, self.stop):
                 if any(path.startswith(style + os.sep) for _, path in changes):
-                    self.house = None
+                    self.house = None  # and the worker, whose caches hold the old style
+                    self._retire_workers()
                 self.rebuild()
         finally:
+            self._retire_workers()
             self.stop.set()
             self.server.shutdown()
             self.server.server_close()

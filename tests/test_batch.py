@@ -98,6 +98,7 @@ def test_a_killed_worker_costs_a_retry_not_the_batch(tmp_path):
     runner.join(timeout=300)
     assert not runner.is_alive()
     assert sorted(r.error is None for r in results) == [True] * 3
+    assert any(r.retried for r in results)
     assert len(pdfs(tmp_path / "out")) == 3
 
 

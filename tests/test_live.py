@@ -86,7 +86,7 @@ def test_preview_reloads_the_html_before_the_pdf_is_done(tmp_path):
             write_doc(source.parent, MINIMAL.replace("More text.", f"Edited text {next(edits)}."))
 
         save()
-        for _ in range(600):  # lines of the stream; a keep-alive comes every second
+        for _ in range(240):  # lines of the stream; a keep-alive comes every second
             line = stream.fp.readline().decode().strip()
             if line == ": still here" and not seen:
                 save()  # the watcher may have started after the first save
@@ -96,10 +96,21 @@ def test_preview_reloads_the_html_before_the_pdf_is_done(tmp_path):
                     assert b"Edited text" in get(preview.port, "/")[1]
                 if seen[-1] == "pdf":
                     break
-        events.close()
         assert seen[-2:] == ["html", "pdf"]
         status, pdf = get(preview.port, "/pdf")
         assert status == 200 and "Edited text" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+        # A broken save is reported in the page; the last good HTML and PDF stay served.
+        write_doc(source.parent, MINIMAL.replace("date: 2024-11-27\n", ""))
+        for _ in range(120):
+            line = stream.fp.readline().decode().strip()
+            if line.startswith("data: ") and "missing required front-matter field" in line:
+                break
+        else:
+            raise AssertionError("no error event")
+        events.close()
+        assert b"Edited text" in get(preview.port, "/")[1]
+        assert get(preview.port, "/pdf")[1] == pdf
     finally:
         preview.stop.set()
         server.join(timeout=30)
