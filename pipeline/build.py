@@ -5,11 +5,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import reader, transforms
+from . import indexing, reader, transforms
 from .citations import load_bibliography
 from .errors import SourceError
 from .house import HouseStyle
 from .model import Document
+from .registry import Registry
 
 FORMATS = ("pdf",)
 
@@ -28,25 +29,29 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
     return [p for p in found if not langs or p.stem in langs]
 
 
-def load(path: Path, house: HouseStyle) -> Document:
-    """Read and check one source: everything short of rendering."""
+def load(path: Path, house: HouseStyle, registry: Registry | None = None) -> Document:
+    """Read and check one source: everything short of rendering. The registry, if any,
+    titles the documents cited by their index."""
     doc = reader.read(path, house.units)
-    transforms.resolve_citations(doc, _bibliography(doc))
+    indexing.check_scheme(doc, house.index_scheme)
+    titles = indexing.titles(registry)
+    transforms.resolve_citations(doc, indexing.cite_documents(
+        doc, _bibliography(doc, titles), house.organisation, titles))
     transforms.number_notes(doc)
     transforms.assign_heading_ids(doc)
     return doc
 
 
-def _bibliography(doc: Document):
+def _bibliography(doc: Document, titles=None):
     folder = doc.source.parent
     if doc.meta.bibliography:
         path = folder / doc.meta.bibliography
         if not path.is_file():
             raise SourceError(doc.meta.locations["bibliography"],
                               f"bibliography file '{doc.meta.bibliography}' not found")
-        return load_bibliography(path)
+        return load_bibliography(path, titles)
     default = folder / "references.bib"
-    return load_bibliography(default) if default.is_file() else None
+    return load_bibliography(default, titles) if default.is_file() else None
 
 
 def output_path(doc: Document, out: Path, fmt: str) -> Path:

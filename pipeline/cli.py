@@ -1,11 +1,11 @@
-"""The `briefing` command: `build` and `check`."""
+"""The `briefing` command: `build`, `check`, and `index`/`new` for AI index numbers."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from . import build, house as houses
+from . import build, house as houses, index_commands, indexing
 from .errors import LayoutError, SourceError
 
 
@@ -17,8 +17,11 @@ def _codes(values: list[str] | None) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--registry", metavar="PATH|URL", help="AI index registry: an SQLite "
+                        "file or postgresql://… (default: $BRIEFING_REGISTRY, pyproject.toml)")
     for name, text in (("build", "render documents"), ("check", "validate without rendering")):
-        command = commands.add_parser(name, help=text)
+        command = commands.add_parser(name, help=text, parents=[common])
         command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                              help="document folder or .md file (default: everything under source/)")
         command.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
@@ -27,11 +30,14 @@ def _parser() -> argparse.ArgumentParser:
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
             command.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                                  help="output folder (default: output)")
+    index_commands.add_commands(commands, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(args, "run"):
+        return index_commands.run(args)
     house = houses.load()
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
@@ -47,9 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print("briefing: error: no source files found", file=sys.stderr)
         return 1
+    registry = index_commands.open_for_documents(args.registry, quiet=args.command == "build")
+    docs = []
     for source in sources:
         try:
-            doc = build.load(source, house)
+            doc = build.load(source, house, registry)
+            docs.append(doc)
             if args.command == "build":
                 for path in build.build(doc, house, args.out, formats):
                     print(f"{source}: wrote {path}")
@@ -59,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, LayoutError) as err:
             print(f"{source}: error: {err}", file=sys.stderr)
             failed = True
+    if args.command == "check" and not indexing.check_documents(docs, registry):
+        failed = True
+    if registry:
+        registry.close()
     return 1 if failed else 0
 
 

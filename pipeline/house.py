@@ -8,6 +8,8 @@ import jinja2
 import yaml
 from babel.dates import format_date
 
+from .index import IndexScheme
+
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT = "amnesty"
 
@@ -35,6 +37,11 @@ class HouseStyle:
         env.filters["long_date"] = lambda day, lang: format_date(
             day, self.labels(lang)["date_format"], locale=lang)
         return env
+
+    @cached_property
+    def index_scheme(self) -> IndexScheme:
+        """The AI index series and subjects of this house (`index.yaml`)."""
+        return IndexScheme(self.root / "index.yaml")
 
     @property
     def citation_style(self) -> Path:
