@@ -28,6 +28,16 @@ More text.
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_registry(tmp_path_factory):
+    """Tests never touch the developer's registry: theirs holds the documents of source/."""
+    path = tmp_path_factory.mktemp("registry") / "registry.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_REGISTRY", str(path))
+        assert main(["index", "import", str(ROOT / "source")]) == 0
+        yield path
+
+
 @pytest.fixture(scope="session")
 def house_style():
     return house.load()
