@@ -16,7 +16,7 @@ from .. import footnote_layout
 from ..errors import LayoutError
 from ..sandbox import SandboxFetcher
 
-OPTIONS = {"pdf_variant": "pdf/a-2a", "custom_metadata": True}  # /AIIndex in the info
+OPTIONS = {"pdf_variant": "pdf/a-2a", "custom_metadata": True}  # /aiindex in the Info
 
 
 @cache
