@@ -157,6 +157,10 @@ def test_index_commands(location, tmp_path, capsys):
     assert "unknown AI index series 'XYZ'" in capsys.readouterr().err
     assert main(["index", "reserve", "--series", "AFR", "--subject", "99", *common]) == 0
     assert "subject AFR 99 is not among the known subjects" in capsys.readouterr().err
+    three = write_doc(tmp_path / "source" / "three", MINIMAL)
+    assert main(["index", "import", str(tmp_path / "source"), *common]) == 1
+    assert (f"{three}:4:8: error: IOR 53/8787/2024 is already registered to 'one'"
+            in capsys.readouterr().err)
 
 
 def test_registry_from_the_environment(tmp_path, monkeypatch, capsys):
