@@ -8,7 +8,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from conftest import MINIMAL, SAMPLE, write_doc
+from conftest import MINIMAL, write_doc
 from pipeline import build
 from pipeline.cli import main
 from pipeline.index import AIIndex
@@ -55,7 +55,8 @@ def test_check_warns_about_the_registry_and_the_year(tmp_path, registry_path, ca
     assert (f"{source}:4:8: warning: AI index IOR 53/8787/2024 is not in the registry "
             f"{registry_path}") in err
     assert f"{source}:4:8: warning: the index year 2024 contradicts the date 2025-01-08" in err
-    assert main(["index", "import", str(tmp_path / "source"), "--registry", str(registry_path)]) == 0
+    assert main(["index", "import", str(tmp_path / "source"),
+                 "--registry", str(registry_path)]) == 0
     status, err = check(tmp_path, registry_path, capsys)
     assert "not in the registry" not in err and "contradicts the date" in err
 
