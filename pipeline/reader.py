@@ -47,8 +47,7 @@ def read_text(path: Path) -> str:
 def read(path: Path, units: dict) -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
-    yaml_text, _ = frontmatter.split(text, path)
-    meta = frontmatter.parse(yaml_text, path, units)
+    meta = frontmatter.parse(frontmatter.split(text, path), path, units)
     env: dict = {}
     tree = SyntaxTreeNode(_MD.parse(text, env))
     converter = _Converter(path, text.split("\n"))
