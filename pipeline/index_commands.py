@@ -126,7 +126,7 @@ def _import(args) -> int:
     sources = build.find_sources(args.paths or [Path("source")], [])
     folders: dict[Path, tuple[Path, object]] = {}
     for source in sources:
-        yaml_text, _ = frontmatter.split(reader.read_text(source), source)
+        yaml_text = frontmatter.split(reader.read_text(source), source)
         meta = frontmatter.parse(yaml_text, source, house.units)
         if source.parent not in folders or source.stem == "en":
             folders[source.parent] = (source, meta)
