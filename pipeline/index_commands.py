@@ -63,12 +63,12 @@ def _subject(text: str) -> int:
 
 
 def open_for_documents(option: str | None, quiet: bool) -> Registry | None:
-    """The configured registry for `build` and `check`, if it exists and opens; unless
-    `quiet`, say why there is none."""
+    """The configured registry for `build` and `check`, if it exists and opens, else None
+    with a warning (none for a missing file when `quiet`)."""
     try:
         return registries.open_registry(registries.locate(option), create=False)
     except RegistryError as err:
-        if not quiet:
+        if not (quiet and isinstance(err, registries.NoRegistry)):
             print(f"briefing: warning: {err}", file=sys.stderr)
         return None
 

@@ -51,6 +51,10 @@ class RegistryError(Exception):
     """The registry refused an operation, or cannot be opened."""
 
 
+class NoRegistry(RegistryError):
+    """The configured SQLite file does not exist (and was not to be created)."""
+
+
 @dataclass(frozen=True)
 class Entry:
     index: AIIndex
@@ -82,7 +86,7 @@ def open_registry(location: str, create: bool = True) -> "Registry":
     if _is_url(location):
         return PostgresRegistry(location)
     if not create and not Path(location).is_file():
-        raise RegistryError(f"no registry at {location} (run 'briefing index import' to make one)")
+        raise NoRegistry(f"no registry at {location} (run 'briefing index import' to make one)")
     return SqliteRegistry(Path(location))
 
 
