@@ -269,7 +269,7 @@ class PostgresRegistry(Registry):
             return psycopg.connect(self.location, autocommit=True, connect_timeout=10)
         except psycopg.Error as err:
             raise RegistryError(f"cannot open the registry {_redacted(self.location)}: "
-                                f"{str(err).strip()}") from None
+                                f"{' '.join(str(err).split())}") from None
 
     @contextmanager
     def _transaction(self):
@@ -279,7 +279,8 @@ class PostgresRegistry(Registry):
             with self._db.transaction(), self._db.cursor() as cursor:
                 yield cursor
         except psycopg.errors.IntegrityError as err:
-            raise RegistryError(f"the registry refused the change: {str(err).strip()}") from None
+            raise RegistryError("the registry refused the change: "
+                                f"{' '.join(str(err).split())}") from None
 
 
 def _key(index: AIIndex) -> tuple:

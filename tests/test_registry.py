@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, write_doc
+from registry_worker import reserve_many
 from pipeline.cli import main
 from pipeline.index import AIIndex
 from pipeline.registry import PUBLISHED, RESERVED, RegistryError, locate, open_registry
@@ -83,33 +84,20 @@ def test_release_and_publish(registry):
         registry.reserve("IOR", 53, 2011)
 
 
-def _reserve_many(location: str, worker: int, count: int, start, results) -> None:
-    """One editor's process: `count` reservations, in two series and two years, begun
-    together with the other processes."""
-    handed_out = []
-    with open_registry(location) as registry:
-        start.wait()
-        for n in range(count):
-            try:
-                index = registry.reserve(("IOR", "AMR")[n % 2], 53, 2024 + worker % 2,
-                                         f"worker {worker} document {n}")
-                handed_out.append(str(index))
-            except Exception as err:  # reported to the test, which fails on it
-                handed_out.append(f"failed: {err!r}")
-    results.put(handed_out)
-
-
 def test_concurrent_reservations_never_collide(location):
     workers, each = 8, 25
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: this process has threads (Pango's, for one), and a fork can copy
+    # a lock that one of them holds into a child that then waits for it forever.
+    context = multiprocessing.get_context("spawn")
     start, results = context.Barrier(workers), context.Queue()
-    processes = [context.Process(target=_reserve_many, args=(location, w, each, start, results))
+    processes = [context.Process(target=reserve_many, args=(location, w, each, start, results))
                  for w in range(workers)]
     for process in processes:
         process.start()
     handed_out = [text for _ in processes for text in results.get(timeout=120)]
     for process in processes:
-        process.join()
+        process.join(timeout=60)
+        assert process.exitcode == 0
     assert not [text for text in handed_out if text.startswith("failed")]
     assert len(handed_out) == workers * each == 200
     indexes = [AIIndex.parse(text) for text in handed_out]
