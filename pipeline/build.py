@@ -11,7 +11,7 @@ from .errors import SourceError
 from .house import HouseStyle
 from .model import Document
 
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "docx", "html")
 
 
 def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
@@ -55,7 +55,15 @@ def output_path(doc: Document, out: Path, fmt: str) -> Path:
 
 
 def render(doc: Document, house: HouseStyle, fmt: str) -> bytes:
-    from .writers import html, pdf  # WeasyPrint is imported only when rendering
+    """The bytes of `doc` in format `fmt`; each writer (and WeasyPrint, for the PDF only) is
+    imported when first needed."""
+    if fmt == "docx":
+        from .writers import docx
+        return docx.render(doc, house)
+    from .writers import html
+    if fmt == "html":
+        return html.page(doc, house).encode("utf-8")
+    from .writers import pdf
 
     folder = doc.source.parent.resolve()
     return pdf.render(html.render(doc, house), folder, [folder, house.root])
