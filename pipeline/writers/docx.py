@@ -48,7 +48,10 @@ class _Writer:
         self.body_pt = self.length(self.tokens["sizes"]["body"])
         self._lists = _Numbering(self.document, self.tokens, self.length)
         self._styles()
-        self.notes = Footnotes(self.document, "Footnote Text", "Footnote Reference")
+        # Style ids by name, looked up once: python-docx scans every style on each lookup.
+        self.ids = {style.name: style.style_id for style in self.document.styles}
+        self.notes = Footnotes(self.document, self.ids["Footnote Text"],
+                               self.ids["Footnote Reference"])
 
     # Tokens ----------------------------------------------------------------------------
 
@@ -85,10 +88,14 @@ class _Writer:
                                            "w:bidi": self.labels["language_tag"]
                                            if self.rtl else "ar-SA"}))
         _sort_run_properties(run_defaults)
+        for element in styles.element.findall(qn("w:style")):
+            if element.get(qn("w:type")) == "table" and element.get(qn("w:default")) != "1":
+                styles.element.remove(element)  # the template's 140 coloured table styles
+        existing = {style.name: style for style in styles}
         for name, props in spec.items():
             kind = {"character": WD_STYLE_TYPE.CHARACTER}.get(props.get("type"),
                                                               WD_STYLE_TYPE.PARAGRAPH)
-            style = styles[name] if name in styles else styles.add_style(name, kind)
+            style = existing.get(name) or styles.add_style(name, kind)
             self._apply(style, props)
 
     def _apply(self, style, props: dict) -> None:
@@ -199,7 +206,7 @@ class _Writer:
     def _footer(self) -> None:
         section = self.document.sections[0]
         footer = section.footer.paragraphs[0]
-        footer.style = "Footer"
+        footer._p.style = self.ids["Footer"]
         self._bidi(footer)
         width = section.page_width - section.left_margin - section.right_margin
         footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
@@ -214,15 +221,13 @@ class _Writer:
         """A PAGE field: Word and LibreOffice print the page number there."""
         for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
                            ("end", None)):
-            run = self.run(paragraph, "", bold=True)
+            run = self.run(paragraph, "" if kind or text == " PAGE " else text, bold=True)
             if kind:
-                run._r.append(_el("w:fldChar", {"w:fldCharType": kind}))
+                run.append(_el("w:fldChar", {"w:fldCharType": kind}))
             elif text == " PAGE ":
                 instr = _el("w:instrText", {"xml:space": "preserve"})
                 instr.text = text
-                run._r.append(instr)
-            else:
-                run.text = text
+                run.append(instr)
 
     def _properties(self) -> None:
         core, meta = self.document.core_properties, self.meta
@@ -242,7 +247,8 @@ class _Writer:
     # Blocks ----------------------------------------------------------------------------
 
     def paragraph(self, text: str = "", style: str = "Normal"):
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph()
+        paragraph._p.style = self.ids[style]
         self._bidi(paragraph)
         if text:
             self.run(paragraph, text)
@@ -308,7 +314,7 @@ class _Writer:
                 table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for c, cell in enumerate(row):
                 paragraph = table.cell(r, c).paragraphs[0]
-                paragraph.style = "Table Heading" if heading else "Table Text"
+                paragraph._p.style = self.ids["Table Heading" if heading else "Table Text"]
                 if cell.align:
                     paragraph.alignment = {"left": 0, "center": 1, "right": 2}[cell.align]
                 self._bidi(paragraph)
@@ -345,16 +351,28 @@ class _Writer:
 
     def run(self, paragraph, text: str, style: str | None = None, bold=False, italic=False,
             caps=False):
-        run = paragraph.add_run(text, style)
-        if bold or italic or caps or self.rtl:
-            rpr = run._r.get_or_add_rPr()
-            for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
-                             (caps, ("w:caps",)), (self.rtl, ("w:rtl",))):
-                if on:
-                    for tag in tags:
-                        rpr.append(OxmlElement(tag))
-            _sort_run_properties(rpr)
-        return run
+        """Append a run (`w:r`, returned) of plain `text` (a tab becomes `w:tab`). Built
+        directly in XML: python-docx's text setter goes character by character."""
+        r = OxmlElement("w:r")
+        flags = [tag for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
+                                      (caps, ("w:caps",)), (self.rtl, ("w:rtl",)))
+                 if on for tag in tags]
+        if style or flags:
+            rpr = OxmlElement("w:rPr")
+            if style:
+                rpr.append(_el("w:rStyle", {"w:val": self.ids[style]}))
+            for tag in flags:
+                rpr.append(OxmlElement(tag))
+            r.append(rpr)
+        for number, part in enumerate(text.split("\t")):
+            if number:
+                r.append(OxmlElement("w:tab"))
+            if part:
+                t = _el("w:t", {"xml:space": "preserve"})
+                t.text = part
+                r.append(t)
+        paragraph._p.append(r)
+        return r
 
     def link(self, paragraph, node: m.Link, formatting: dict) -> None:
         part = paragraph.part
@@ -365,8 +383,7 @@ class _Writer:
         self.inlines(paragraph, node.children, **formatting)
         for r in list(paragraph._p)[before:]:  # move the runs just added into the link
             rpr = r.get_or_add_rPr()
-            rpr.insert(0, _el("w:rStyle", {"w:val": part.get_style_id("Hyperlink",
-                                                                       WD_STYLE_TYPE.CHARACTER)}))
+            rpr.insert(0, _el("w:rStyle", {"w:val": self.ids["Hyperlink"]}))
             hyperlink.append(r)
 
     def note_call(self, paragraph, ref: m.NoteRef) -> None:

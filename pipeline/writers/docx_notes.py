@@ -44,6 +44,7 @@ class Footnotes:
     """The footnotes of one python-docx `Document`; `add()` them in document order."""
 
     def __init__(self, document, text_style: str, reference_style: str):
+        """`text_style` and `reference_style` are style ids."""
         self.text_style, self.reference_style = text_style, reference_style
         package = document.part.package
         self.part = FootnotesPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
@@ -61,7 +62,8 @@ class Footnotes:
         paragraph of its body (mark and a space already in it) for the caller to fill."""
         self._count += 1
         ident = str(self._count)
-        call = paragraph.add_run(style=self.reference_style)._r
+        call = paragraph.add_run()._r
+        call.style = self.reference_style
         call.append(_element("w:footnoteReference", {"w:id": ident}))
         footnote = _element("w:footnote", {"w:id": ident})
         self.part.element.append(footnote)
@@ -73,9 +75,11 @@ class Footnotes:
         p = footnote.makeelement(qn("w:p"), {})
         footnote.append(p)
         paragraph = Paragraph(p, self.part)
-        paragraph.style = self.text_style
+        p.style = self.text_style
         if mark:
-            paragraph.add_run(style=self.reference_style)._r.append(OxmlElement("w:footnoteRef"))
+            mark_run = paragraph.add_run()._r
+            mark_run.style = self.reference_style
+            mark_run.append(OxmlElement("w:footnoteRef"))
             paragraph.add_run(" ")
         return paragraph
 
