@@ -26,6 +26,10 @@ class HouseStyle:
         """The labels for `lang`, English where the language lacks one."""
         return {**self._labels["en"], **self._labels.get(lang, {})}
 
+    def language_tag(self, lang: str) -> str:
+        """The BCP 47 tag that Word's proofing tools get for `lang` (`en` -> `en-GB`)."""
+        return self._labels.get(lang, {}).get("language_tag", lang)
+
     @cached_property
     def templates(self) -> jinja2.Environment:
         env = jinja2.Environment(

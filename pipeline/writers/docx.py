@@ -42,6 +42,7 @@ class _Writer:
         self.doc, self.meta, self.house = doc, doc.meta, house
         self.tokens = house.tokens
         self.labels = house.labels(doc.lang)
+        self.lang_tag = house.language_tag(doc.lang)
         self.rtl = doc.lang in RTL_LANGUAGES
         self.document = docx.Document()
         _drop_legacy_parts(self.document)
@@ -84,9 +85,8 @@ class _Writer:
         run_defaults.insert(0, _el("w:rFonts", {
             "w:ascii": fonts["body"]["family"], "w:hAnsi": fonts["body"]["family"],
             "w:eastAsia": fonts["body"]["family"], "w:cs": fonts["arabic"]["family"]}))
-        run_defaults.append(_el("w:lang", {"w:val": self.labels["language_tag"],
-                                           "w:bidi": self.labels["language_tag"]
-                                           if self.rtl else "ar-SA"}))
+        run_defaults.append(_el("w:lang", {"w:val": self.lang_tag,
+                                           "w:bidi": self.lang_tag if self.rtl else "ar-SA"}))
         _sort_run_properties(run_defaults)
         for element in styles.element.findall(qn("w:style")):
             if element.get(qn("w:type")) == "table" and element.get(qn("w:default")) != "1":
@@ -183,7 +183,9 @@ class _Writer:
                                      - self.length(self.tokens["spacing"]["footer-gap"])
                                      - footer_height)
         if self.rtl:
-            section._sectPr.append(OxmlElement("w:bidi"))
+            section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter",
+                                                  "w:docGrid", "w:printerSettings",
+                                                  "w:sectPrChange")
 
     def _masthead(self) -> None:
         meta = self.meta
@@ -235,7 +237,7 @@ class _Writer:
         core.title = meta.title
         core.subject = f"{meta.kind}: {meta.short_title}" if meta.short_title else meta.kind
         core.keywords = ", ".join([str(meta.index)] + meta.keywords)
-        core.language = self.labels["language_tag"]
+        core.language = self.lang_tag
         core.author = core.last_modified_by = self.house.organisation
         core.identifier = str(meta.index)
         core.category = meta.kind
