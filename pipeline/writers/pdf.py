@@ -6,6 +6,7 @@ come from the document, and the file identifier is a hash of the content.
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -20,8 +21,9 @@ OPTIONS = {"pdf_variant": "pdf/a-2a"}
 
 
 @cache
-def _fonts() -> FontConfiguration:
-    """One font configuration per process: faster, and memory stays flat across renders."""
+def _fonts(faces: tuple[str, ...] = ()) -> FontConfiguration:
+    """One font configuration per set of `@font-face` rules (WeasyPrint keeps the first face
+    registered under a name): faster, and memory stays flat across renders."""
     return FontConfiguration()
 
 
@@ -30,7 +32,7 @@ def render(html: str, base: Path, roots: list[Path]) -> bytes:
     footnote_layout.apply()
     fetcher = SandboxFetcher(roots)
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-        font_config=_fonts(), **OPTIONS)
+        font_config=_fonts(tuple(re.findall(r"@font-face[^}]*}", html))), **OPTIONS)
     if fetcher.refused:
         raise LayoutError(f"refused to load {', '.join(fetcher.refused)}")
     misplaced = footnote_layout.misplaced_footnotes(document)
