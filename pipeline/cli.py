@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as err:
         print(err, file=sys.stderr)
         return 1
+    if not sources:
+        print("briefing: error: no source files found", file=sys.stderr)
+        return 1
     for source in sources:
         try:
             doc = build.load(source, house)

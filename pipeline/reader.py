@@ -21,8 +21,8 @@ _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def _markdown() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": False})
-            .enable("table")
+    return (MarkdownIt("commonmark", {"html": False, "typographer": True})
+            .enable(["table", "replacements", "smartquotes"])
             .use(front_matter_plugin)
             .use(footnote_plugin)
             .use(container_plugin, "box")
@@ -47,8 +47,7 @@ def read_text(path: Path) -> str:
 def read(path: Path, units: dict) -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
-    yaml_text, _ = frontmatter.split(text, path)
-    meta = frontmatter.parse(yaml_text, path, units)
+    meta = frontmatter.parse(frontmatter.split(text, path), path, units)
     env: dict = {}
     tree = SyntaxTreeNode(_MD.parse(text, env))
     converter = _Converter(path, text.split("\n"))
@@ -115,7 +114,7 @@ class _Converter:
             for footnote in node.children:
                 self.footnote(footnote)
             return None
-        if kind == "front_matter":
+        if kind in ("front_matter", "footnote_anchor"):
             return None
         raise SourceError(self.locate(""), f"unsupported Markdown construct: {kind}")
 

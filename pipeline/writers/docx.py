@@ -235,7 +235,7 @@ class _Writer:
         core, meta = self.document.core_properties, self.meta
         moment = datetime.combine(meta.date, time())
         core.title = meta.title
-        core.subject = f"{meta.kind}: {meta.short_title}" if meta.short_title else meta.kind
+        core.subject = f"{meta.kind}: {meta.title}"  # as in the PDF
         core.keywords = ", ".join([str(meta.index)] + meta.keywords)
         core.language = self.lang_tag
         core.author = core.last_modified_by = self.house.organisation
