@@ -11,6 +11,7 @@ from babel.dates import format_date
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT = "amnesty"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})  # written right to left
 
 
 class HouseStyle:

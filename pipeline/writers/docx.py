@@ -25,10 +25,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from .. import model as m
-from ..house import HouseStyle
+from ..house import RTL_LANGUAGES, HouseStyle
 from .docx_notes import Footnotes
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
 
 

@@ -14,10 +14,9 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from ..house import HouseStyle
+from ..house import RTL_LANGUAGES, HouseStyle
 from ..model import Document
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 
 def render(doc: Document, house: HouseStyle) -> str:
