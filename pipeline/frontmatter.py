@@ -36,6 +36,7 @@ def split(text: str, path: Path) -> tuple[str, int]:
 def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     """Validate the front matter; every problem is a `SourceError` at its line and column."""
     try:
+        _refuse_aliases(yaml_text, path)
         node = yaml.compose(yaml_text, Loader=_Loader)
         data = yaml.load(yaml_text, Loader=_Loader) if node else {}
     except yaml.MarkedYAMLError as err:
@@ -98,3 +99,14 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
         bibliography=Path(bibliography) if bibliography else None,
         keywords=[str(k) for k in keywords], locations=values,
     )
+
+
+def _refuse_aliases(yaml_text: str, path: Path) -> None:
+    """Anchors and aliases (`&a`, `*a`) have no use in front matter, and aliases of aliases
+    expand exponentially ("billion laughs") in whatever walks the data: refuse them."""
+    for event in yaml.parse(yaml_text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise SourceError(Location(path, mark.line + 2, mark.column + 1),
+                              "YAML anchors and aliases (&name, *name) are not allowed in "
+                              "front matter")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -13,7 +14,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from . import frontmatter, model as m
+from . import frontmatter, images, limits, model as m
 from .citation_syntax import citation_plugin
 from .errors import SourceError
 
@@ -21,7 +22,9 @@ _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def _markdown() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": False})
+    # markdown-it silently drops whatever lies deeper than maxNesting (a list counts 2):
+    # allow more than our own limit, which is checked with a location while converting.
+    return (MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * limits.NESTING + 4})
             .enable("table")
             .use(front_matter_plugin)
             .use(footnote_plugin)
@@ -34,6 +37,7 @@ _MD = _markdown()
 
 def read_text(path: Path) -> str:
     """The file's text: UTF-8 (a byte-order mark is dropped), any line endings."""
+    limits.check_size(path, limits.SOURCE_BYTES, "source file")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -64,19 +68,25 @@ class _Converter:
         self.notes: list[m.Note] = []
         self._inline_notes: dict[str, m.Location] = {}  # label of each ^[...] -> its call
         self._span = (0, len(lines))  # source lines of the block being converted
+        self._depth = 0  # blocks and inlines being converted, one inside the other
 
     def locate(self, needle: str, span: tuple[int, int] | None = None) -> m.Location:
-        """The first occurrence of `needle` within the source lines `span` (0-based, end excl.)."""
+        """The first occurrence of `needle` within the source lines `span` (0-based, end excl.),
+        or the span's first line."""
+        return self.find(needle, span) or m.Location(self.path, (span or self._span)[0] + 1)
+
+    def find(self, needle: str, span: tuple[int, int] | None = None) -> m.Location | None:
         start, end = span or self._span
         for number in range(start, min(end, len(self.lines))):
             column = self.lines[number].find(needle)
             if column >= 0:
                 return m.Location(self.path, number + 1, column + 1)
-        return m.Location(self.path, start + 1)
+        return None
 
     # Blocks ----------------------------------------------------------------------------
 
     def blocks(self, nodes) -> list[m.Block]:
+        self._enter()
         result = []
         for node in nodes:
             if node.map:
@@ -84,7 +94,15 @@ class _Converter:
             block = self.block(node)
             if block is not None:
                 result.append(block)
+        self._depth -= 1
         return result
+
+    def _enter(self) -> None:
+        """One level deeper; the templates and the layout recurse, so depth is limited."""
+        self._depth += 1
+        if self._depth > limits.NESTING:
+            raise SourceError(self.locate(""), f"nested too deep: lists, quotes, boxes and "
+                              f"emphasis may be at most {limits.NESTING} levels inside one another")
 
     def block(self, node):
         kind = node.type
@@ -156,6 +174,7 @@ class _Converter:
         return self._inlines(node.children or [])
 
     def _inlines(self, nodes) -> list[m.Inline]:
+        self._enter()
         result: list[m.Inline] = []
         for node in nodes:
             kind = node.type
@@ -179,7 +198,7 @@ class _Converter:
                 result.append(m.Link(node.attrs["href"], self._inlines(node.children),
                                      node.attrs.get("title", "")))
             elif kind == "image":
-                raise SourceError(self.locate("!["), "images are not supported yet")
+                result.append(self._image(node))
             elif kind == "footnote_ref":
                 result.append(self._note_ref(node))
             elif kind == "cite":
@@ -187,7 +206,14 @@ class _Converter:
                 result.append(m.Cite(items, self.locate(node.content)))
             else:
                 raise SourceError(self.locate(""), f"unsupported inline Markdown: {kind}")
+        self._depth -= 1
         return result
+
+    def _image(self, node) -> m.Image:
+        url = node.attrs["src"]  # as markdown-it normalised it: %-escaped
+        location = self.find(f"]({url}") or self.find(f"]({unquote(url)}") or self.locate("![")
+        images.check(url, self.path.parent, location)
+        return m.Image(url, node.content, location)
 
     def _note_ref(self, node) -> m.NoteRef:
         label = node.meta.get("label")
