@@ -61,7 +61,8 @@ def render(doc: Document, house: HouseStyle, fmt: str) -> bytes:
     from .writers import html, pdf  # WeasyPrint is imported only when rendering
 
     folder = doc.source.parent.resolve()
-    return pdf.render(html.render(doc, house), folder, [folder, house.root])
+    origins = {image.url: image.location for image in transforms.images(doc)}
+    return pdf.render(html.render(doc, house), folder, [folder, house.root], origins)
 
 
 def build(doc: Document, house: HouseStyle, out: Path, formats: list[str]) -> list[Path]:
