@@ -54,12 +54,29 @@ def read(path: Path, units: dict) -> m.Document:
     yaml_text, _ = frontmatter.split(text, path)
     meta = frontmatter.parse(yaml_text, path, units)
     env: dict = {}
-    tree = SyntaxTreeNode(_MD.parse(text, env))
+    tokens = _MD.parse(text, env)
+    _check_inline_depth(tokens, path)
+    tree = SyntaxTreeNode(tokens)
     converter = _Converter(path, text.split("\n"))
     blocks = converter.blocks(tree.children)
     converter.check_unused_definitions(env)
     return m.Document(source=path, lang=path.stem, slug=path.parent.name, meta=meta,
                       blocks=blocks, notes=converter.notes)
+
+
+def _too_deep(what: str) -> str:
+    return f"nested too deep: {what} may be at most {limits.NESTING} levels inside one another"
+
+
+def _check_inline_depth(tokens, path: Path) -> None:
+    """Emphasis and links nested beyond the limit (before anything recurses through them)."""
+    for token in tokens:
+        depth = 0
+        for child in token.children or []:
+            depth += child.nesting
+            if depth > limits.NESTING:
+                line = token.map[0] + 1 if token.map else 1
+                raise SourceError(m.Location(path, line), _too_deep("emphasis and links"))
 
 
 class _Converter:
@@ -68,7 +85,7 @@ class _Converter:
         self.notes: list[m.Note] = []
         self._inline_notes: dict[str, m.Location] = {}  # label of each ^[...] -> its call
         self._span = (0, len(lines))  # source lines of the block being converted
-        self._depth = 0  # blocks and inlines being converted, one inside the other
+        self._depth = -1  # blocks one inside the other; the body is 0
 
     def locate(self, needle: str, span: tuple[int, int] | None = None) -> m.Location:
         """The first occurrence of `needle` within the source lines `span` (0-based, end excl.),
@@ -101,8 +118,7 @@ class _Converter:
         """One level deeper; the templates and the layout recurse, so depth is limited."""
         self._depth += 1
         if self._depth > limits.NESTING:
-            raise SourceError(self.locate(""), f"nested too deep: lists, quotes, boxes and "
-                              f"emphasis may be at most {limits.NESTING} levels inside one another")
+            raise SourceError(self.locate(""), _too_deep("lists, quotes and boxes"))
 
     def block(self, node):
         kind = node.type
@@ -174,7 +190,6 @@ class _Converter:
         return self._inlines(node.children or [])
 
     def _inlines(self, nodes) -> list[m.Inline]:
-        self._enter()
         result: list[m.Inline] = []
         for node in nodes:
             kind = node.type
@@ -206,12 +221,13 @@ class _Converter:
                 result.append(m.Cite(items, self.locate(node.content)))
             else:
                 raise SourceError(self.locate(""), f"unsupported inline Markdown: {kind}")
-        self._depth -= 1
         return result
 
     def _image(self, node) -> m.Image:
         url = node.attrs["src"]  # as markdown-it normalised it: %-escaped
-        location = self.find(f"]({url}") or self.find(f"]({unquote(url)}") or self.locate("![")
+        written = self.find(f"]({url}") or self.find(f"]({unquote(url)}")
+        location = (m.Location(self.path, written.line, written.column + 2) if written
+                    else self.locate("!["))
         images.check(url, self.path.parent, location)
         return m.Image(url, node.content, location)
 
