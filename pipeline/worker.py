@@ -51,10 +51,17 @@ def render_in_worker(source: Path, fmt: str | None, out: Path | None,
     errors = []
     try:
         with contextlib.redirect_stderr(stderr), _limited(seconds, memory):
-            house = _house(style)
-            doc = build.load(source, house)
-            if fmt:
-                outcome.written = build.build(doc, house, out, [fmt])
+            try:
+                house = _house(style)
+                doc = build.load(source, house)
+                if fmt:
+                    outcome.written = build.build(doc, house, out, [fmt])
+            except (SourceError, LayoutError, OSError):
+                raise
+            except Exception as err:
+                if _near(memory):  # a C library may fail otherwise than with MemoryError
+                    raise MemoryError from err
+                raise
     except SourceError as err:
         errors.append(str(err))
     except (LayoutError, OSError) as err:
@@ -72,6 +79,13 @@ def render_in_worker(source: Path, fmt: str | None, out: Path | None,
     outcome.messages = stderr.getvalue().splitlines() + errors
     outcome.failed = bool(errors)
     return outcome
+
+
+def _near(memory: int) -> bool:
+    """Whether this process came close to `memory` bytes of address space."""
+    status = Path("/proc/self/status").read_text()
+    peak = int(status.split("VmPeak:")[1].split()[0]) * 1024
+    return peak > 0.9 * memory
 
 
 @cache
@@ -126,13 +140,15 @@ def run(source: Path, fmt: str | None, out: Path | None = None,
             f"{source}: error: the worker was stopped: over the {seconds:g} s time or "
             f"{memory // limits.MiB} MiB memory limit, or it crashed"])
     if outcome.spent:
-        _stop()
+        stop()
     return outcome
 
 
-def _stop() -> None:
-    """Kill the pool's worker (it is stuck, dead or spent); the next job starts a fresh one."""
+def stop() -> None:
+    """Kill the worker (it is stuck, dead or spent); the next job starts a fresh one."""
     global _pool
+    if _pool is None:
+        return
     for process in list((_pool._processes or {}).values()):  # no public way to kill one
         process.kill()
     _pool.shutdown(wait=True, cancel_futures=True)
