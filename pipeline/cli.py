@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as err:
         print(err, file=sys.stderr)
         return 1
+    if not sources:
+        print("briefing: error: no source files found", file=sys.stderr)
+        return 1
     debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
     for source in sources:
         seen: set[str] = set()

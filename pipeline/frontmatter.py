@@ -29,16 +29,15 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def split(text: str, path: Path) -> tuple[str, int]:
-    """Return the YAML text and the number of lines the front matter block spans."""
+def split(text: str, path: Path) -> str:
+    """Return the YAML text of the front matter (which starts on the file's line 2)."""
     if not text.startswith("---"):
         raise SourceError(Location(path, 1), "the file must start with YAML front matter ('---')")
     first = _FENCE.match(text)
     end = _FENCE.search(text, first.end() + 1) if first else None
     if not end:
         raise SourceError(Location(path, 1), "front matter is not closed by a '---' line")
-    yaml_text = text[first.end() + 1:end.start()]
-    return yaml_text, text.count("\n", 0, end.end()) + 1
+    return text[first.end() + 1:end.start()]
 
 
 def parse(yaml_text: str, path: Path, units: dict) -> Meta:

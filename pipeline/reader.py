@@ -24,8 +24,9 @@ _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 def _markdown() -> MarkdownIt:
     # markdown-it silently drops whatever lies deeper than maxNesting (a list counts 2):
     # allow more than our own limit, which is checked with a location while converting.
-    return (MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * limits.NESTING + 4})
-            .enable("table")
+    return (MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                      "maxNesting": 2 * limits.NESTING + 4})
+            .enable(["table", "replacements", "smartquotes"])
             .use(front_matter_plugin)
             .use(footnote_plugin)
             .use(container_plugin, "box")
@@ -51,8 +52,7 @@ def read_text(path: Path) -> str:
 def read(path: Path, units: dict) -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
-    yaml_text, _ = frontmatter.split(text, path)
-    meta = frontmatter.parse(yaml_text, path, units)
+    meta = frontmatter.parse(frontmatter.split(text, path), path, units)
     env: dict = {}
     tokens = _MD.parse(text, env)
     _check_inline_depth(tokens, path)
@@ -149,7 +149,7 @@ class _Converter:
             for footnote in node.children:
                 self.footnote(footnote)
             return None
-        if kind == "front_matter":
+        if kind in ("front_matter", "footnote_anchor"):
             return None
         raise SourceError(self.locate(""), f"unsupported Markdown construct: {kind}")
 

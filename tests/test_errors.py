@@ -31,6 +31,8 @@ CASES = [
      "malformed YAML"),
     ("missing title", MINIMAL.replace("title: A minimal briefing\n", ""), None, 1,
      "missing required front-matter field 'title'"),
+    ("malformed title", MINIMAL.replace("title: A minimal briefing", "title: [a, b]"), None, 2,
+     "'title' must be text"),
     ("missing date", MINIMAL.replace("date: 2024-11-27\n", ""), None, 1,
      "missing required front-matter field 'date'"),
     ("malformed date", MINIMAL.replace("2024-11-27", "27/11/2024"), None, 3, "'date' must be a date"),

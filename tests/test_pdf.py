@@ -35,6 +35,8 @@ def test_output_name(sample_pdf):
 
 def test_seed_shape(reader, sample_doc):
     assert 5 <= len(reader.pages) <= 10
+    assert all(round(float(p.mediabox.width)) == 595 and round(float(p.mediabox.height)) == 842
+               for p in reader.pages)  # A4
     assert len(sample_doc.notes) >= 12
 
 
@@ -123,6 +125,15 @@ def test_metadata_tagged_pdfa(sample_pdf, sample_doc):
         assert "/StructTreeRoot" in pdf.Root
         meta = pdf.open_metadata()
         assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "A"
+
+
+def test_only_the_documents_date_is_recorded(sample_pdf):
+    """No build time in the file: building on another day gives the same bytes."""
+    with pikepdf.open(sample_pdf) as pdf:
+        dates = {str(pdf.docinfo[k]) for k in ("/CreationDate", "/ModDate")}
+        xmp = str(pdf.open_metadata())
+    assert dates == {"D:20251120"}
+    assert set(re.findall(r"\d{4}-\d\d-\d\d", xmp)) == {"2025-11-20"}
 
 
 def test_reproducible(sample_pdf, tmp_path):

@@ -83,8 +83,8 @@ def test_raw_html_is_printed_as_text_and_loads_nothing(tmp_path, capsys, listene
     out = tmp_path / "out"
     assert main(["build", str(source), "--out", str(out)]) == 0
     text = pdf_text(out)
-    assert '<img src="file:///etc/passwd">' in text
-    assert '<link rel=attachment href="file:///etc/passwd">' in text
+    assert "An image <img src=“file:///etc/passwd”>" in text  # with typographic quotes
+    assert "<link rel=attachment href=“file:///etc/passwd”>" in text
     assert "(file:///etc/passwd)" in text  # markdown-it makes no link or image of file:
     assert "root:" not in text
     (pdf,) = out.rglob("*.pdf")
