@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
-from . import build, house as houses, index_commands, indexing
-from .errors import LayoutError, SourceError
+from . import build, index_commands, indexing, worker
+from .errors import SourceError
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -25,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                              help="document folder or .md file (default: everything under source/)")
         command.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
+        command.add_argument("--debug", action="store_true",
+                             help="print the traceback of an internal error (or BRIEFING_DEBUG=1)")
         if name == "build":
             command.add_argument("--format", action="append", metavar="FORMAT",
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
@@ -38,7 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if hasattr(args, "run"):
         return index_commands.run(args)
-    house = houses.load()
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
     if unknown:
@@ -53,25 +56,34 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print("briefing: error: no source files found", file=sys.stderr)
         return 1
-    registry = index_commands.open_for_documents(args.registry, quiet=args.command == "build")
-    docs = []
+    debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
+    registry = index_commands.usable_registry(args.registry, quiet=args.command == "build")
+    documents = []  # (source, front matter), for the checks across documents
     for source in sources:
-        try:
-            doc = build.load(source, house, registry)
-            docs.append(doc)
-            if args.command == "build":
-                for path in build.build(doc, house, args.out, formats):
-                    print(f"{source}: wrote {path}")
-        except SourceError as err:
-            print(err, file=sys.stderr)
-            failed = True
-        except (OSError, LayoutError) as err:
-            print(f"{source}: error: {err}", file=sys.stderr)
-            failed = True
-    if args.command == "check" and not indexing.check_documents(docs, registry):
+        seen: set[str] = set()
+        for fmt in formats if args.command == "build" else [None]:
+            try:  # each job runs in a worker process, within the limits of limits.py
+                outcome = worker.run(source, fmt, getattr(args, "out", None), registry=registry)
+            except Exception as err:
+                if debug:
+                    traceback.print_exc()
+                print(f"{source}: error: internal error: {type(err).__name__}: {err}",
+                      file=sys.stderr)
+                failed = True
+                continue
+            for message in outcome.messages:  # each format repeats the source's warnings
+                if message not in seen:
+                    seen.add(message)
+                    print(message, file=sys.stderr)
+            if debug and outcome.trace:
+                print(outcome.trace, file=sys.stderr)
+            for path in outcome.written:
+                print(f"{source}: wrote {path}")
+            failed |= outcome.failed
+            if outcome.meta and args.command == "check":
+                documents.append((source, outcome.meta))
+    if args.command == "check" and not indexing.check_documents(documents, registry):
         failed = True
-    if registry:
-        registry.close()
     return 1 if failed else 0
 
 

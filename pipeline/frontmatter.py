@@ -18,7 +18,15 @@ REQUIRED = ("title", "date", "index")
 STATUSES = ("draft", "final")
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML with dates left as text, so that a bad date is our error at its line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 def split(text: str, path: Path) -> str:
@@ -35,25 +43,32 @@ def split(text: str, path: Path) -> str:
 def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     """Validate the front matter; every problem is a `SourceError` at its line and column."""
     try:
+        _refuse_aliases(yaml_text, path)
         node = yaml.compose(yaml_text, Loader=_Loader)
         data = yaml.load(yaml_text, Loader=_Loader) if node else {}
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         raise SourceError(Location(path, mark.line + 2, mark.column + 1),
                           f"malformed YAML front matter: {err.problem or err.context}") from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow
+        before = yaml_text[:err.position]
+        raise SourceError(Location(path, before.count("\n") + 2,
+                                   err.position - (before.rfind("\n") + 1) + 1),
+                          f"malformed YAML front matter: {err.reason} "
+                          f"(character U+{err.character:04X})") from None
     start = Location(path, 1)
     if not isinstance(data, dict):
         raise SourceError(start, "front matter must be a mapping of 'key: value' lines")
 
-    locations = {k.value: Location(path, k.start_mark.line + 2, k.start_mark.column + 1)
-                 for k, _ in node.value}
-    values = {k.value: Location(path, v.start_mark.line + 2, v.start_mark.column + 1)
-              for k, v in node.value}
-    for key in data:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+    values = {}
+    for key, value in node.value if node else []:
+        name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+        if name not in FIELDS:
+            close = difflib.get_close_matches(name, FIELDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(FIELDS)}"
-            raise SourceError(locations[key], f"unknown front-matter key '{key}'{hint}")
+            raise SourceError(Location(path, key.start_mark.line + 2, key.start_mark.column + 1),
+                              f"unknown front-matter key '{name}'{hint}")
+        values[name] = Location(path, value.start_mark.line + 2, value.start_mark.column + 1)
     for key in REQUIRED:
         if data.get(key) in (None, ""):
             raise SourceError(start, f"missing required front-matter field '{key}'")
@@ -66,15 +81,11 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
             raise SourceError(values[key], f"'{key}' must be text")
         return str(value).strip()
 
-    when = data["date"]
-    if isinstance(when, datetime.datetime):
-        when = when.date()
-    if not isinstance(when, datetime.date):
-        try:
-            when = datetime.date.fromisoformat(str(when).strip())
-        except ValueError:
-            raise SourceError(values["date"],
-                              f"'date' must be a date like 2024-11-27, not {when!r}") from None
+    try:
+        when = datetime.date.fromisoformat(text("date"))
+    except ValueError:
+        raise SourceError(values["date"], "'date' must be a date like 2024-11-27, "
+                          f"not {data['date']!r}") from None
     try:
         index = AIIndex.parse(text("index"))
     except ValueError as err:
@@ -97,3 +108,14 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
         bibliography=Path(bibliography) if bibliography else None,
         keywords=[str(k) for k in keywords], locations=values,
     )
+
+
+def _refuse_aliases(yaml_text: str, path: Path) -> None:
+    """Anchors and aliases (`&a`, `*a`) have no use in front matter, and aliases of aliases
+    expand exponentially ("billion laughs") in whatever walks the data: refuse them."""
+    for event in yaml.parse(yaml_text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise SourceError(Location(path, mark.line + 2, mark.column + 1),
+                              "YAML anchors and aliases (&name, *name) are not allowed in "
+                              "front matter")

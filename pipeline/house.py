@@ -1,4 +1,5 @@
-"""A house style: the folder under `styles/` holding templates, CSS, fonts, labels and units."""
+"""A house style: the folder under `styles/` holding design tokens, templates, CSS, fonts,
+labels and units."""
 from __future__ import annotations
 
 from functools import cached_property
@@ -12,6 +13,7 @@ from .index import IndexScheme
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT = "amnesty"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})  # written right to left
 
 
 class HouseStyle:
@@ -21,10 +23,15 @@ class HouseStyle:
         self.organisation: str = settings["organisation"]
         self.units: dict = settings.get("units", {})
         self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
+        self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
 
     def labels(self, lang: str) -> dict:
         """The labels for `lang`, English where the language lacks one."""
         return {**self._labels["en"], **self._labels.get(lang, {})}
+
+    def language_tag(self, lang: str) -> str:
+        """The BCP 47 tag that Word's proofing tools get for `lang` (`en` -> `en-GB`)."""
+        return self._labels.get(lang, {}).get("language_tag", lang)
 
     @cached_property
     def templates(self) -> jinja2.Environment:
@@ -37,6 +44,13 @@ class HouseStyle:
         env.filters["long_date"] = lambda day, lang: format_date(
             day, self.labels(lang)["date_format"], locale=lang)
         return env
+
+    def token_css(self, font_url=None) -> str:
+        """The tokens as CSS (@font-face rules, custom properties, page box); `font_url` maps a
+        font file name to its URL (default: the file in the house style's fonts/ folder)."""
+        font_url = font_url or (lambda name: (self.root / "fonts" / name).as_uri())
+        return self.templates.get_template("tokens.css.j2").render(tokens=self.tokens,
+                                                                   font_url=font_url)
 
     @cached_property
     def index_scheme(self) -> IndexScheme:

@@ -62,15 +62,15 @@ def _subject(text: str) -> int:
     return int(text)
 
 
-def open_for_documents(option: str | None, quiet: bool) -> Registry | None:
-    """The configured registry for `build` and `check`, if it exists and opens, else None
-    with a warning (none for a missing file when `quiet`)."""
-    try:
-        return registries.open_registry(registries.locate(option), create=False)
-    except RegistryError as err:
-        if not (quiet and isinstance(err, registries.NoRegistry)):
-            print(f"briefing: warning: {err}", file=sys.stderr)
+def usable_registry(option: str | None, quiet: bool) -> str | None:
+    """Where the configured registry is, for `build` and `check`, if it exists and opens;
+    otherwise None, with a warning (none for a missing file when `quiet`)."""
+    location = registries.locate(option)
+    registry = registries.open_for_reading(location, quiet)
+    if registry is None:
         return None
+    registry.close()
+    return location
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
 from . import model as m
 from .citations import Bibliography
 from .errors import SourceError, warn
 from .index import AIIndex, IndexScheme
-from .registry import Registry, RegistryError
+from .registry import Registry, RegistryError, open_for_reading
 from .transforms import map_inlines
 
 
@@ -25,14 +27,15 @@ def check_scheme(doc: m.Document, scheme: IndexScheme) -> None:
         warn(where, problem)
 
 
-def check_documents(docs: list[m.Document], registry: Registry | None) -> bool:
+def check_documents(documents: list[tuple[Path, m.Meta]], registry: str | None) -> bool:
     """Errors for an index shared by two document folders; warnings for an index missing
-    from the registry or held there by another document, translations that do not share
-    their original's index, and an index whose year contradicts the date. False on error."""
+    from the registry (at `registry`) or held there by another document, translations that
+    do not share their original's index, and an index whose year contradicts the date.
+    `documents` are (source, front matter) pairs. False on error."""
     ok = True
-    by_index: dict[AIIndex, list[m.Document]] = defaultdict(list)
-    by_folder: dict[object, list[m.Document]] = defaultdict(list)
-    for doc in docs:
+    by_index: dict[AIIndex, list[_Doc]] = defaultdict(list)
+    by_folder: dict[Path, list[_Doc]] = defaultdict(list)
+    for doc in (_Doc(source, meta) for source, meta in documents):
         by_index[doc.meta.index].append(doc)
         by_folder[doc.source.parent.resolve()].append(doc)
         if doc.meta.index.year != doc.meta.date.year:
@@ -50,13 +53,25 @@ def check_documents(docs: list[m.Document], registry: Registry | None) -> bool:
             if doc.meta.index != versions[0].meta.index:
                 warn(_where(doc), f"a translation shares the index of its original: "
                                   f"{versions[0].source.name} has {versions[0].meta.index}")
-    if registry is not None:
-        for index, holders in by_index.items():
-            _check_registered(index, holders[0], registry)
+    numbers = open_for_reading(registry) if registry else None
+    if numbers is not None:
+        with numbers:
+            for index, holders in by_index.items():
+                _check_registered(index, holders[0], numbers)
     return ok
 
 
-def _check_registered(index: AIIndex, doc: m.Document, registry: Registry) -> None:
+@dataclass
+class _Doc:
+    source: Path
+    meta: m.Meta
+
+    @property
+    def slug(self) -> str:
+        return self.source.parent.name
+
+
+def _check_registered(index: AIIndex, doc: _Doc, registry: Registry) -> None:
     try:
         entry = registry.get(index)
     except RegistryError as err:
@@ -68,7 +83,7 @@ def _check_registered(index: AIIndex, doc: m.Document, registry: Registry) -> No
         warn(_where(doc), f"AI index {index} is registered to '{entry.slug}', not '{doc.slug}'")
 
 
-def _where(doc: m.Document) -> m.Location:
+def _where(doc: _Doc | m.Document) -> m.Location:
     return doc.meta.locations.get("index", m.Location(doc.source, 1))
 
 

@@ -63,6 +63,14 @@ class Link:
 
 
 @dataclass
+class Image:
+    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder (checked on reading)."""
+    url: str  # as written, relative to the document's folder
+    alt: str
+    location: Location
+
+
+@dataclass
 class NoteRef:
     """A call to the note `label`; `number` (1-based, by first call) is set by a transform."""
     label: str
@@ -84,7 +92,7 @@ class Cite:
     location: Location
 
 
-Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, NoteRef, Cite]
+Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, Image, NoteRef, Cite]
 
 
 # Blocks --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import datetime
 import os
 import re
 import sqlite3
+import sys
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +89,17 @@ def open_registry(location: str, create: bool = True) -> "Registry":
     if not create and not Path(location).is_file():
         raise NoRegistry(f"no registry at {location} (run 'briefing index import' to make one)")
     return SqliteRegistry(Path(location))
+
+
+def open_for_reading(location: str, quiet: bool = False) -> "Registry | None":
+    """The registry at `location` if it exists and opens, else None and a warning (none for
+    a missing file when `quiet`)."""
+    try:
+        return open_registry(location, create=False)
+    except RegistryError as err:
+        if not (quiet and isinstance(err, NoRegistry)):
+            print(f"briefing: warning: {err}", file=sys.stderr)
+        return None
 
 
 def _is_url(location: str) -> bool:

@@ -44,11 +44,29 @@ def house_style():
 
 
 @pytest.fixture(scope="session")
-def sample_pdf(tmp_path_factory) -> Path:
+def sample_outputs(tmp_path_factory) -> Path:
+    """The folder holding the sample built in every format."""
     out = tmp_path_factory.mktemp("out")
     assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
-    (pdf,) = (out / SAMPLE.name).glob("*.pdf")
+    return out / SAMPLE.name
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_outputs) -> Path:
+    (pdf,) = sample_outputs.glob("*.pdf")
     return pdf
+
+
+@pytest.fixture(scope="session")
+def sample_docx(sample_outputs) -> Path:
+    (docx,) = sample_outputs.glob("*.docx")
+    return docx
+
+
+@pytest.fixture(scope="session")
+def sample_html(sample_outputs) -> Path:
+    (html,) = sample_outputs.glob("*.html")
+    return html
 
 
 @pytest.fixture(scope="session")

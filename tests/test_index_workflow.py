@@ -72,17 +72,16 @@ def test_series_and_subject_of_a_document(tmp_path, registry_path, capsys):
     assert f"{source}:4:8: warning: subject AFR 98 is not among the known subjects" in err
 
 
-def test_new_document_is_ready_to_build(tmp_path, registry_path, capsys, monkeypatch,
-                                        house_style):
-    monkeypatch.chdir(tmp_path)
+def test_new_document_is_ready_to_build(tmp_path, registry_path, capsys, house_style):
     with open_registry(str(registry_path)) as registry:
         registry.start_counter(9998)
-    options = ["--series", "IOR", "--subject", "53", "--registry", str(registry_path)]
+    options = ["--series", "IOR", "--subject", "53", "--registry", str(registry_path),
+               "--source", str(tmp_path / "source")]
     assert main(["new", "asp-25", "--title", "States' duties: key recommendations", *options]) == 0
     source = tmp_path / "source" / "asp-25" / "en.md"
     year = datetime.date.today().year
     index = AIIndex("IOR", 53, 9998, year)
-    assert capsys.readouterr().out == f"source/asp-25/en.md: {index}\n"
+    assert capsys.readouterr().out == f"{source}: {index}\n"
     doc = build.load(source, house_style)
     assert (doc.meta.index, doc.meta.date, doc.meta.status) == (
         index, datetime.date.today(), "draft")
@@ -92,10 +91,11 @@ def test_new_document_is_ready_to_build(tmp_path, registry_path, capsys, monkeyp
     assert (entry.status, entry.slug, entry.title) == ("reserved", "asp-25", doc.meta.title)
     # A second document with the same slug is refused before a number is taken.
     assert main(["new", "asp-25", *options]) == 1
-    assert "source/asp-25 already exists" in capsys.readouterr().err
+    assert f"{source.parent} already exists" in capsys.readouterr().err
     assert main(["new", "Bad Slug", *options]) == 1
-    assert main(["check", "--registry", str(registry_path)]) == 0
-    assert main(["build", "--out", "out", "--registry", str(registry_path)]) == 0
+    assert main(["check", str(tmp_path / "source"), "--registry", str(registry_path)]) == 0
+    assert main(["build", str(tmp_path / "source"), "--format", "pdf",
+                 "--out", str(tmp_path / "out"), "--registry", str(registry_path)]) == 0
     pdf = tmp_path / "out" / "asp-25" / f"IOR539998{year}ENGLISH.pdf"
     text = pypdf.PdfReader(pdf).pages[0].extract_text()
     assert f"AI Index: IOR 53/9998/{year}" in text and "DRAFT" in text
@@ -129,6 +129,11 @@ def test_citing_documents_by_index(tmp_path, registry_path, house_style):
     assert "https://www.amnesty.org/en/documents/ior40/8247/2024/en/" in cited
     assert "Electing the next prosecutor" in old
     assert "https://www.amnesty.org/en/documents/ior53/005/2011/en/" in old
+    # The command line's worker processes find the registry too.
+    assert main(["build", str(source), "--format", "html", "--out", str(tmp_path / "out"),
+                 "--registry", str(registry_path)]) == 0
+    page = (tmp_path / "out" / "doc" / "IOR5387872024ENGLISH.html").read_text(encoding="utf-8")
+    assert "Human Rights Council: priorities" in page and "Electing the next prosecutor" in page
     # Without a registry the document is still cited, by index and address; with no .bib.
     (tmp_path / "doc" / "references.bib").unlink()
     source.write_text(CITING.replace(", and again [@old]", ""), encoding="utf-8")
