@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import reader, transforms
+from . import localize, reader, transforms
 from .citations import load_bibliography
 from .errors import SourceError
 from .house import HouseStyle
@@ -30,10 +30,12 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
 
 def load(path: Path, house: HouseStyle) -> Document:
     """Read and check one source: everything short of rendering."""
-    doc = reader.read(path, house.units)
+    labels = house.labels(path.stem)
+    doc = reader.read(path, house.units, labels.get("quotes", "“”‘’"))
     transforms.resolve_citations(doc, _bibliography(doc))
     transforms.number_notes(doc)
     transforms.assign_heading_ids(doc)
+    localize.apply(doc, labels)
     return doc
 
 

@@ -1,4 +1,9 @@
-"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`."""
+"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`.
+
+A translation names its original (`original: en`) and takes from it every key it does not
+give itself: the shared ones (date, index, bibliography...) silently, the translatable ones
+(title, kind, event, short title) with a warning.
+"""
 from __future__ import annotations
 
 import datetime
@@ -8,12 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from .errors import SourceError
+from .errors import SourceError, warn
 from .index import AIIndex
 from .model import Location, Meta
 
 FIELDS = ("title", "kind", "event", "short_title", "date", "index", "unit", "bibliography",
-          "status", "keywords")
+          "status", "keywords", "original")
+TRANSLATABLE = ("title", "kind", "event", "short_title")
 REQUIRED = ("title", "date", "index")
 STATUSES = ("draft", "final")
 
@@ -33,8 +39,8 @@ def split(text: str, path: Path) -> tuple[str, int]:
     return yaml_text, text.count("\n", 0, end.end()) + 1
 
 
-def parse(yaml_text: str, path: Path, units: dict) -> Meta:
-    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+def _load(yaml_text: str, path: Path) -> tuple[dict, dict, dict]:
+    """The mapping, and the locations of its keys and of its values."""
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
         data = yaml.load(yaml_text, Loader=_Loader) if node else {}
@@ -47,14 +53,22 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
         raise SourceError(start, "front matter must be a mapping of 'key: value' lines")
 
     locations = {k.value: Location(path, k.start_mark.line + 2, k.start_mark.column + 1)
-                 for k, _ in node.value}
+                 for k, _ in (node.value if node else [])}
     values = {k.value: Location(path, v.start_mark.line + 2, v.start_mark.column + 1)
-              for k, v in node.value}
+              for k, v in (node.value if node else [])}
+    return data, locations, values
+
+
+def parse(yaml_text: str, path: Path, units: dict) -> Meta:
+    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+    data, locations, values = _load(yaml_text, path)
+    start = Location(path, 1)
     for key in data:
         if key not in FIELDS:
             close = difflib.get_close_matches(str(key), FIELDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(FIELDS)}"
             raise SourceError(locations[key], f"unknown front-matter key '{key}'{hint}")
+    original = _inherit(data, values, path) if "original" in data else ""
     for key in REQUIRED:
         if data.get(key) in (None, ""):
             raise SourceError(start, f"missing required front-matter field '{key}'")
@@ -96,5 +110,25 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
         event=text("event"), short_title=text("short_title") or text("title"),
         unit=units.get(unit, unit or None), status=status,
         bibliography=Path(bibliography) if bibliography else None,
-        keywords=[str(k) for k in keywords], locations=values,
+        keywords=[str(k) for k in keywords], original=original, locations=values,
     )
+
+
+def _inherit(data: dict, values: dict, path: Path) -> str:
+    """Fill `data` with the original's keys it lacks; return the original's language."""
+    lang = str(data["original"] or "").strip()
+    source = path.with_name(f"{lang}.md")
+    if lang == path.stem or not source.is_file():
+        raise SourceError(values["original"], f"'original' must name another language of this "
+                          f"document with its own source file, not {lang!r}")
+    yaml_text, _ = split(source.read_text(encoding="utf-8-sig"), source)
+    original, _, original_values = _load(yaml_text, source)
+    if "original" in original:
+        raise SourceError(original_values["original"], f"{path.name} names {source.name} as its "
+                          "original, which is itself a translation")
+    for key, value in original.items():
+        if key in FIELDS and key not in data:
+            data[key], values[key] = value, original_values[key]
+            if key in TRANSLATABLE:
+                warn(Location(path, 1), f"'{key}' is not translated: the original's is used")
+    return lang

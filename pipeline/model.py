@@ -84,7 +84,15 @@ class Cite:
     location: Location
 
 
-Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, NoteRef, Cite]
+@dataclass
+class Isolate:
+    """A run set apart in its own direction (`dir`), e.g. a URL or index number inside Arabic
+    text; writers emit `<span dir="ltr">` (HTML/PDF) or a left-to-right run (DOCX)."""
+    children: list[Inline]
+    dir: str = "ltr"
+
+
+Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, NoteRef, Cite, Isolate]
 
 
 # Blocks --------------------------------------------------------------------------------
@@ -177,6 +185,7 @@ class Meta:
     bibliography: Path | None = None
     status: str = "final"
     keywords: list[str] = field(default_factory=list)
+    original: str = ""  # language of the original, for a translation
     locations: dict[str, Location] = field(default_factory=dict)
 
 
@@ -188,3 +197,4 @@ class Document:
     meta: Meta
     blocks: list[Block]
     notes: list[Note] = field(default_factory=list)
+    outdated: list[str] = field(default_factory=list)  # stale passages of a draft translation

@@ -5,6 +5,7 @@ its syntax tree onto our model and pins every problem to a source line and colum
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -20,16 +21,15 @@ from .errors import SourceError
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def _markdown() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": False, "typographer": True})
+@cache
+def markdown(quotes: str = "“”‘’") -> MarkdownIt:
+    """The parser; `quotes` are the language's typographic quotation marks."""
+    return (MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes})
             .enable(["table", "replacements", "smartquotes"])
             .use(front_matter_plugin)
             .use(footnote_plugin)
             .use(container_plugin, "box")
             .use(citation_plugin))
-
-
-_MD = _markdown()
 
 
 def read_text(path: Path) -> str:
@@ -44,13 +44,13 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, units: dict) -> m.Document:
+def read(path: Path, units: dict, quotes: str = "“”‘’") -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
     yaml_text, _ = frontmatter.split(text, path)
     meta = frontmatter.parse(yaml_text, path, units)
     env: dict = {}
-    tree = SyntaxTreeNode(_MD.parse(text, env))
+    tree = SyntaxTreeNode(markdown(quotes).parse(text, env))
     converter = _Converter(path, text.split("\n"))
     blocks = converter.blocks(tree.children)
     converter.check_unused_definitions(env)

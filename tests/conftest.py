@@ -36,9 +36,17 @@ def house_style():
 @pytest.fixture(scope="session")
 def sample_pdf(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("out")
-    assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
+    assert main(["build", str(SAMPLE), "--lang", "en", "--out", str(out)]) == 0
     (pdf,) = (out / SAMPLE.name).glob("*.pdf")
     return pdf
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """The sample built in every language, as `briefing build` does by default."""
+    out = tmp_path_factory.mktemp("out")
+    assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
+    return {pdf.stem.removeprefix("IOR5304122025"): pdf for pdf in (out / SAMPLE.name).glob("*.pdf")}
 
 
 @pytest.fixture(scope="session")
