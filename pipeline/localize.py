@@ -161,7 +161,7 @@ def isolate_ltr(inlines: list[m.Inline]) -> list[m.Inline]:
 def _balance(atoms, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end] by one bracket on a side where the run's brackets do not pair."""
     text = "".join(plain_text([node]) for _, node in atoms[start:end + 1])
-    for opening, closing in ("()", "[]"):
+    for opening, closing in ("()", "[]", "<>"):
         if text.count(closing) > text.count(opening) and start > 0 and \
                 plain_text([atoms[start - 1][1]]) == opening:
             start -= 1
