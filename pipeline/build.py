@@ -36,6 +36,8 @@ def load(path: Path, house: HouseStyle) -> Document:
     transforms.number_notes(doc)
     transforms.assign_heading_ids(doc)
     localize.apply(doc, labels)
+    from .translation.commands import drift  # here: the translation package imports build
+    drift(doc, house)
     return doc
 
 

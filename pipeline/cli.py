@@ -1,4 +1,4 @@
-"""The `briefing` command: `build` and `check`."""
+"""The `briefing` command: `build`, `check` and `translate`."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import build, house as houses
 from .errors import LayoutError, SourceError
+from .translation import commands as translate
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -27,12 +28,15 @@ def _parser() -> argparse.ArgumentParser:
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
             command.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                                  help="output folder (default: output)")
+    translate.add_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     house = houses.load()
+    if args.command == "translate":
+        return translate.run(args, house)
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
     if unknown:
@@ -50,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         try:
             doc = build.load(source, house)
+            problems = translate.structure(doc, house) if args.command == "check" else []
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            failed = failed or bool(problems)
             if args.command == "build":
                 for path in build.build(doc, house, args.out, formats):
                     print(f"{source}: wrote {path}")
