@@ -146,10 +146,11 @@ def isolate_ltr(inlines: list[m.Inline]) -> list[m.Inline]:
                 end = j
         start, end = _balance(atoms, i, end)
         run = [node for _, node in atoms[start:end + 1]]
-        if start < i:  # the opening bracket, already in `result`, joins the run
+        for _ in range(i - start):  # a sign or bracket, already in `result`, joins the run
             result[-1] = m.Text(result[-1].text[:-1])
             if not result[-1].text:
                 result.pop()
+                break
         if len(run) == 1 and isinstance(run[0], m.Isolate):
             result.append(run[0])
         else:
@@ -159,7 +160,12 @@ def isolate_ltr(inlines: list[m.Inline]) -> list[m.Inline]:
 
 
 def _balance(atoms, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end] by one bracket on a side where the run's brackets do not pair."""
+    """Widen [start, end] by a sign before and a per cent or slash after ("+9.5%"), and by
+    one bracket on a side where the run's brackets do not pair."""
+    if start > 0 and plain_text([atoms[start - 1][1]]) in ("+", "-", "−", "$", "€", "£"):
+        start -= 1
+    if end + 1 < len(atoms) and plain_text([atoms[end + 1][1]]) in ("%", "/"):
+        end += 1
     text = "".join(plain_text([node]) for _, node in atoms[start:end + 1])
     for opening, closing in ("()", "[]", "<>"):
         if text.count(closing) > text.count(opening) and start > 0 and \
