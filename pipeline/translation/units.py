@@ -34,8 +34,6 @@ class Tag:
     native: str  # its Markdown
 
 
-Piece = "str | Tag"
-
 
 @dataclass
 class Unit:
