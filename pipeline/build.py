@@ -5,13 +5,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import localize, reader, transforms
+from . import limits, localize, reader, transforms
 from .citations import load_bibliography
 from .errors import SourceError
 from .house import HouseStyle
-from .model import Document
+from .model import Document, Location
 
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "docx", "html")
 
 
 def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
@@ -43,14 +43,17 @@ def load(path: Path, house: HouseStyle) -> Document:
 
 def _bibliography(doc: Document):
     folder = doc.source.parent
-    if doc.meta.bibliography:
-        path = folder / doc.meta.bibliography
-        if not path.is_file():
-            raise SourceError(doc.meta.locations["bibliography"],
-                              f"bibliography file '{doc.meta.bibliography}' not found")
-        return load_bibliography(path)
-    default = folder / "references.bib"
-    return load_bibliography(default) if default.is_file() else None
+    path = folder / (doc.meta.bibliography or "references.bib")
+    location = doc.meta.locations["bibliography"] if doc.meta.bibliography else Location(path, 1)
+    if doc.meta.bibliography and not path.is_file():
+        raise SourceError(location, f"bibliography file '{doc.meta.bibliography}' not found")
+    if not path.is_file():
+        return None
+    if not limits.inside(path, [folder]):
+        raise SourceError(location, f"bibliography file '{path.relative_to(folder)}' lies "
+                          "outside the document folder")
+    limits.check_size(path, limits.SOURCE_BYTES, "bibliography")
+    return load_bibliography(path)
 
 
 def output_path(doc: Document, out: Path, fmt: str) -> Path:
@@ -59,10 +62,19 @@ def output_path(doc: Document, out: Path, fmt: str) -> Path:
 
 
 def render(doc: Document, house: HouseStyle, fmt: str) -> bytes:
-    from .writers import html, pdf  # WeasyPrint is imported only when rendering
+    """The bytes of `doc` in format `fmt`; each writer (and WeasyPrint, for the PDF only) is
+    imported when first needed."""
+    if fmt == "docx":
+        from .writers import docx
+        return docx.render(doc, house)
+    from .writers import html
+    if fmt == "html":
+        return html.page(doc, house).encode("utf-8")
+    from .writers import pdf
 
     folder = doc.source.parent.resolve()
-    return pdf.render(html.render(doc, house), folder, [folder, house.root])
+    origins = {image.url: image.location for image in transforms.images(doc)}
+    return pdf.render(html.render(doc, house), folder, [folder, house.root], origins)
 
 
 def build(doc: Document, house: HouseStyle, out: Path, formats: list[str]) -> list[Path]:

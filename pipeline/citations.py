@@ -24,6 +24,7 @@ What falls short:
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -70,6 +71,8 @@ _LOCATOR_LABELS = {alias: label for label, aliases in {
     "line": "l ll line lines",
 }.items() for alias in aliases.split()}
 _LATEX = LatexNodes2Text()
+# bibtexparser logs each block it fails to parse; we report the first one as a SourceError.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 _LATEX_SPECIALS = re.compile(r"[\\{}~$%&#^_-]")
 
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
-from . import build, house as houses
-from .errors import LayoutError, SourceError
+from . import build, house as houses, worker
+from .errors import SourceError
 from .translation import commands as translate
 
 
@@ -23,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                              help="document folder or .md file (default: everything under source/)")
         command.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
+        command.add_argument("--debug", action="store_true",
+                             help="print the traceback of an internal error (or BRIEFING_DEBUG=1)")
         if name == "build":
             command.add_argument("--format", action="append", metavar="FORMAT",
                                  help=f"output formats ({', '.join(build.FORMATS)}; default: all)")
@@ -34,9 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    house = houses.load()
     if args.command == "translate":
-        return translate.run(args, house)
+        return translate.run(args, houses.load())
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
     if unknown:
@@ -51,22 +54,28 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print("briefing: error: no source files found", file=sys.stderr)
         return 1
+    debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
     for source in sources:
-        try:
-            doc = build.load(source, house)
-            problems = translate.structure(doc, house) if args.command == "check" else []
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            failed = failed or bool(problems)
-            if args.command == "build":
-                for path in build.build(doc, house, args.out, formats):
-                    print(f"{source}: wrote {path}")
-        except SourceError as err:
-            print(err, file=sys.stderr)
-            failed = True
-        except (OSError, LayoutError) as err:
-            print(f"{source}: error: {err}", file=sys.stderr)
-            failed = True
+        seen: set[str] = set()
+        for fmt in formats if args.command == "build" else [None]:
+            try:  # each job runs in a worker process, within the limits of limits.py
+                outcome = worker.run(source, fmt, getattr(args, "out", None))
+            except Exception as err:
+                if debug:
+                    traceback.print_exc()
+                print(f"{source}: error: internal error: {type(err).__name__}: {err}",
+                      file=sys.stderr)
+                failed = True
+                continue
+            for message in outcome.messages:  # each format repeats the source's warnings
+                if message not in seen:
+                    seen.add(message)
+                    print(message, file=sys.stderr)
+            if debug and outcome.trace:
+                print(outcome.trace, file=sys.stderr)
+            for path in outcome.written:
+                print(f"{source}: wrote {path}")
+            failed |= outcome.failed
     return 1 if failed else 0
 
 

@@ -1,4 +1,5 @@
-"""A house style: the folder under `styles/` holding templates, CSS, fonts, labels and units."""
+"""A house style: the folder under `styles/` holding design tokens, templates, CSS, fonts,
+labels and units."""
 from __future__ import annotations
 
 from functools import cached_property
@@ -21,6 +22,7 @@ class HouseStyle:
         self.organisation: str = settings["organisation"]
         self.units: dict = settings.get("units", {})
         self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
+        self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
         self._warned: dict[str, set] = {}
 
     def labels(self, lang: str) -> dict:
@@ -33,6 +35,10 @@ class HouseStyle:
                  "using the English")
         return {**self._labels["en"], **own}
 
+    def language_tag(self, lang: str) -> str:
+        """The BCP 47 tag that Word's proofing tools get for `lang` (`en` -> `en-GB`)."""
+        return self._labels.get(lang, {}).get("language_tag", lang)
+
     @cached_property
     def templates(self) -> jinja2.Environment:
         env = jinja2.Environment(
@@ -44,6 +50,13 @@ class HouseStyle:
         env.filters["long_date"] = lambda day, lang: localize.long_date(day, lang, self.labels(lang))
         env.filters["direction"] = localize.direction
         return env
+
+    def token_css(self, font_url=None) -> str:
+        """The tokens as CSS (@font-face rules, custom properties, page box); `font_url` maps a
+        font file name to its URL (default: the file in the house style's fonts/ folder)."""
+        font_url = font_url or (lambda name: (self.root / "fonts" / name).as_uri())
+        return self.templates.get_template("tokens.css.j2").render(tokens=self.tokens,
+                                                                   font_url=font_url)
 
     @property
     def citation_style(self) -> Path:

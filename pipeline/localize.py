@@ -43,8 +43,9 @@ def long_date(day: date, lang: str, labels: dict) -> str:
 
 
 def apply(doc: m.Document, labels: dict) -> None:
-    """Typographic spacing (if the language has rules), then left-to-right isolation (if the
-    language is written right to left). Isolation comes last: no transform looks inside it."""
+    """The language's default kind, typographic spacing (if the language has rules), then
+    left-to-right isolation (if the language is written right to left). Isolation comes last: no transform looks inside it."""
+    doc.meta.kind = doc.meta.kind or labels["kind"]
     spacing = labels.get("spacing")
     fix = _spacer(spacing or {})
     for key in ("title", "kind", "event", "short_title"):  # YAML text: no typographer ran

@@ -63,6 +63,14 @@ class Link:
 
 
 @dataclass
+class Image:
+    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder (checked on reading)."""
+    url: str  # as written, relative to the document's folder
+    alt: str
+    location: Location
+
+
+@dataclass
 class NoteRef:
     """A call to the note `label`; `number` (1-based, by first call) is set by a transform."""
     label: str
@@ -92,7 +100,8 @@ class Isolate:
     dir: str = "ltr"
 
 
-Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, NoteRef, Cite, Isolate]
+Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, Image, NoteRef, Cite,
+               Isolate]
 
 
 # Blocks --------------------------------------------------------------------------------
@@ -178,7 +187,7 @@ class Meta:
     title: str
     date: date
     index: object  # pipeline.index.AIIndex
-    kind: str = "Briefing"
+    kind: str = ""  # empty: the house label `kind` of the language ("Briefing")
     event: str = ""
     short_title: str = ""
     unit: object = None  # dict from the house style's units, or free text

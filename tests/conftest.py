@@ -34,19 +34,35 @@ def house_style():
 
 
 @pytest.fixture(scope="session")
-def sample_pdf(tmp_path_factory) -> Path:
+def sample_outputs(tmp_path_factory) -> Path:
+    """The folder holding the sample built in every format."""
     out = tmp_path_factory.mktemp("out")
-    assert main(["build", str(SAMPLE), "--lang", "en", "--out", str(out)]) == 0
-    (pdf,) = (out / SAMPLE.name).glob("*.pdf")
+    assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
+    return out / SAMPLE.name
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_outputs) -> Path:
+    (pdf,) = sample_outputs.glob("*ENGLISH.pdf")
     return pdf
 
 
 @pytest.fixture(scope="session")
-def sample_pdfs(tmp_path_factory) -> dict[str, Path]:
-    """The sample built in every language, as `briefing build` does by default."""
-    out = tmp_path_factory.mktemp("out")
-    assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
-    return {pdf.stem.removeprefix("IOR5304122025"): pdf for pdf in (out / SAMPLE.name).glob("*.pdf")}
+def sample_pdfs(sample_outputs) -> dict[str, Path]:
+    """The sample's PDF in every language, as `briefing build` makes by default."""
+    return {pdf.stem.removeprefix("IOR5304122025"): pdf for pdf in sample_outputs.glob("*.pdf")}
+
+
+@pytest.fixture(scope="session")
+def sample_docx(sample_outputs) -> Path:
+    (docx,) = sample_outputs.glob("*ENGLISH.docx")
+    return docx
+
+
+@pytest.fixture(scope="session")
+def sample_html(sample_outputs) -> Path:
+    (html,) = sample_outputs.glob("*ENGLISH.html")
+    return html
 
 
 @pytest.fixture(scope="session")

@@ -68,8 +68,7 @@ def problems(p: Pair) -> list[str]:
 
 def _index(path):
     """The front matter's index number (None if not given) and where it is."""
-    yaml_text, _ = frontmatter.split(reader.read_text(path), path)
-    data, _, values = frontmatter._load(yaml_text, path)
+    data, values = frontmatter.load(frontmatter.split(reader.read_text(path), path), path)
     if "index" not in data:
         return None, path
     try:

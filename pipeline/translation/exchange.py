@@ -4,21 +4,20 @@
 XLIFF: one `trans-unit` per unit; emphasis, links and inline notes as `bpt`/`ept` pairs,
 footnote calls, citations, code and URLs as `ph` placeholders, all holding their Markdown;
 a context note; `state` translated / needs-translation / needs-review-translation, the last
-with the previous original in an `alt-trans`. Read back with defusedxml (no DTDs, no
-entities, no network). PO: the unit's Markdown as msgid, its id as msgctxt, a stale unit
+with the previous original in an `alt-trans`. Written with lxml, read back through the safe
+parser of `pipeline/xliff.py` (no DOCTYPE, no entities, no network). PO: the unit's Markdown as msgid, its id as msgctxt, a stale unit
 fuzzy with the previous original as `#| msgid` (what msgmerge does). polib reads and writes it.
 """
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
 import polib
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from lxml import etree
 
+from .. import xliff
 from ..errors import SourceError
 from ..model import Location
 from . import units as u
@@ -26,6 +25,7 @@ from .sync import Pair
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _Q = "{%s}" % NS
+_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _UNCONFIRMED = ("new", "needs-translation", "needs-review-translation")  # left stale on import
 _STATES = {"translated": "translated", "stale": "needs-review-translation",
            "missing": "needs-translation"}
@@ -44,32 +44,31 @@ class Imported:
 # XLIFF -------------------------------------------------------------------------------------
 
 def export_xliff(p: Pair) -> bytes:
-    ET.register_namespace("", NS)
-    root = ET.Element(_Q + "xliff", version="1.2")
-    file = ET.SubElement(root, _Q + "file", {
+    root = etree.Element(_Q + "xliff", version="1.2", nsmap={None: NS})
+    file = etree.SubElement(root, _Q + "file", {
         "original": str(p.original), "source-language": p.original.stem,
         "target-language": p.lang, "datatype": "x-markdown",
         "product-name": "briefing"})
-    ET.SubElement(ET.SubElement(file, _Q + "header"), _Q + "note").text = (
+    etree.SubElement(etree.SubElement(file, _Q + "header"), _Q + "note").text = (
         f"Translation of {p.original.name} into {p.translation.name}. Tags are Markdown: keep "
         "every placeholder; footnote calls and citations may move within the sentence.")
-    body = ET.SubElement(file, _Q + "body")
+    body = etree.SubElement(file, _Q + "body")
     for state in p.states:
-        unit = ET.SubElement(body, _Q + "trans-unit", {"id": state.unit.id,
+        unit = etree.SubElement(body, _Q + "trans-unit", {"id": state.unit.id,
                                                         "resname": state.unit.kind})
-        _fill(ET.SubElement(unit, _Q + "source", {"xml:lang": p.original.stem}), state.unit.pieces)
+        _fill(etree.SubElement(unit, _Q + "source", {_LANG: p.original.stem}), state.unit.pieces)
         if state.target is not None:
-            target = ET.SubElement(unit, _Q + "target", {"xml:lang": p.lang,
+            target = etree.SubElement(unit, _Q + "target", {_LANG: p.lang,
                                                          "state": _STATES[state.status]})
             _fill(target, _with_ids(state.target.pieces, state.unit.pieces))
         if state.status == "stale":
-            alt = ET.SubElement(unit, _Q + "alt-trans", {"alttranstype": "previous-version"})
-            ET.SubElement(alt, _Q + "source").text = state.previous
-        ET.SubElement(unit, _Q + "note", {"from": "context"}).text = (
+            alt = etree.SubElement(unit, _Q + "alt-trans", {"alttranstype": "previous-version"})
+            etree.SubElement(alt, _Q + "source").text = state.previous
+        etree.SubElement(unit, _Q + "note", {"from": "context"}).text = (
             f"{state.unit.kind} at {state.unit.path.name}:{state.unit.lines[0] + 1}"
             + (f"; {state.unit.context}" if state.unit.context else ""))
-    ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+    etree.indent(root, space=" ")
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
 
 
 def _with_ids(target: list, source: list) -> list:
@@ -94,7 +93,7 @@ def _with_ids(target: list, source: list) -> list:
     return out
 
 
-def _fill(element: ET.Element, pieces: list) -> None:
+def _fill(element: etree._Element, pieces: list) -> None:
     last = None
     for piece in pieces:
         if isinstance(piece, str):
@@ -103,48 +102,44 @@ def _fill(element: ET.Element, pieces: list) -> None:
             else:
                 last.tail = (last.tail or "") + piece
         else:
-            last = ET.SubElement(element, _Q + piece.kind, {"id": str(piece.id), "ctype": piece.ctype})
+            last = etree.SubElement(element, _Q + piece.kind, {"id": str(piece.id), "ctype": piece.ctype})
             last.text = piece.native
 
 
 def import_xliff(path: Path) -> Imported:
-    raw = path.read_text(encoding="utf-8")
-    try:
-        root = fromstring(raw.encode("utf-8"), forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException) as err:
-        raise SourceError(Location(path, getattr(err, "position", (1,))[0]),
-                          f"not a readable XLIFF file: {err}") from None
+    root = xliff.parse(path)
     file = root.find(_Q + "file")
-    if root.tag != _Q + "xliff" or file is None:
-        raise SourceError(Location(path, 1), "not an XLIFF 1.2 file")
+    if file is None:
+        raise SourceError(Location(path, root.sourceline or 1), "not an XLIFF 1.2 file")
     result = Imported(Path(file.get("original", "")), file.get("target-language", ""))
-    for unit in file.iter(_Q + "trans-unit"):
-        ident = unit.get("id", "")
-        source, target = unit.find(_Q + "source"), unit.find(_Q + "target")
-        if target is None or source is None or target.get("state") in _UNCONFIRMED:
+    for unit in xliff.units(path, root):
+        if unit.target is None or unit.target.get("state") in _UNCONFIRMED:
             continue
-        where = Location(path, raw[:raw.find(f'id="{ident}"')].count("\n") + 1)
-        source_pieces, target_pieces = _read(source, where), _read(target, where)
+        source_pieces = _read(unit.source, unit.location)
+        target_pieces = _read(unit.target, unit.location)
         natives = {(t.kind, t.id): t for t in source_pieces if isinstance(t, u.Tag)}
-        _check_tags(where, ident, natives, [t for t in target_pieces if isinstance(t, u.Tag)])
+        _check_tags(unit.location, unit.id, natives,
+                    [t for t in target_pieces if isinstance(t, u.Tag)])
         pieces = [natives[(p.kind, p.id)] if isinstance(p, u.Tag) else p for p in target_pieces]
         if u.plain(pieces).strip():
-            result.texts[ident] = u.to_markdown(pieces)
-            result.sources[ident] = u.to_markdown(source_pieces)
+            result.texts[unit.id] = u.to_markdown(pieces)
+            result.sources[unit.id] = u.to_markdown(source_pieces)
     return result
 
 
-def _read(element: ET.Element, where: Location) -> list:
+def _read(element: etree._Element, where: Location) -> list:
     pieces: list = [element.text] if element.text else []
     for child in element:
-        kind = child.tag.removeprefix(_Q)
-        if kind not in ("ph", "bpt", "ept", "x"):
-            raise SourceError(where, f"unexpected <{kind}> inside <{element.tag.removeprefix(_Q)}>")
-        try:
-            pieces.append(u.Tag(kind, int(child.get("id", "")), child.get("ctype", ""),
-                                child.text or ""))
-        except ValueError:
-            raise SourceError(where, f"<{kind}> without a numeric id") from None
+        if isinstance(child.tag, str):  # not a comment or processing instruction
+            kind = etree.QName(child).localname
+            if kind not in ("ph", "bpt", "ept", "x"):
+                raise SourceError(where, f"unexpected <{kind}> inside "
+                                  f"<{etree.QName(element).localname}>")
+            try:
+                pieces.append(u.Tag(kind, int(child.get("id", "")), child.get("ctype", ""),
+                                    child.text or ""))
+            except ValueError:
+                raise SourceError(where, f"<{kind}> without a numeric id") from None
         if child.tail:
             pieces.append(child.tail)
     return pieces

@@ -50,8 +50,7 @@ def original_of(translation: Path) -> str | None:
     """The `original:` language of a translation, None for an original."""
     text = translation.read_text(encoding="utf-8-sig")
     from .. import frontmatter
-    yaml_text, _ = frontmatter.split(text, translation)
-    data, _, values = frontmatter._load(yaml_text, translation)
+    data, _ = frontmatter.load(frontmatter.split(text, translation), translation)
     value = data.get("original")
     return str(value).strip() if value else None
 

@@ -122,8 +122,7 @@ def segment(path: Path, quotes: str = "“”‘’") -> list[Unit]:
 
 
 def _meta_units(text: str, path: Path) -> list[Unit]:
-    yaml_text, _ = frontmatter.split(text, path)
-    data, _, values = frontmatter._load(yaml_text, path)
+    data, values = frontmatter.load(frontmatter.split(text, path), path)
     units = []
     for key in TRANSLATABLE_META:
         value = data.get(key)
