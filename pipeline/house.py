@@ -49,6 +49,7 @@ class HouseStyle:
         env.filters["kind"] = lambda node: type(node).__name__
         env.filters["long_date"] = lambda day, lang: localize.long_date(day, lang, self.labels(lang))
         env.filters["direction"] = localize.direction
+        env.filters["digits"] = lambda number, lang: localize.digits(str(number), self.labels(lang))
         return env
 
     def token_css(self, font_url=None) -> str:

@@ -5,17 +5,23 @@ from __future__ import annotations
 import re
 import shutil
 import xml.etree.ElementTree as ET
+import zipfile
 
+import docx
 import pikepdf
 import polib
 import pytest
+from lxml import etree
 from pypdf import PdfReader
 
 from conftest import SAMPLE, write_doc
+from test_docx import audit_errors
 from pipeline import build, localize
 from pipeline.cli import main
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+LRM = "\u200e"
 
 
 @pytest.fixture
@@ -28,6 +34,21 @@ def doc(tmp_path):
 
 def _text(pdf) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def _part(path, member: str):
+    """One XML part of a DOCX file."""
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(member))
+
+
+def _footer(path):
+    (member,) = [n for n in zipfile.ZipFile(path).namelist() if n.startswith("word/footer")]
+    return _part(path, member)
+
+
+def _run_text(run) -> str:
+    return "".join(t.text or "" for t in run.iter(f"{W}t"))
 
 
 # 1. Localized sources ----------------------------------------------------------------------
@@ -97,7 +118,7 @@ def test_long_dates_through_babel_with_digit_and_month_settings():
 
 def test_missing_label_warns_and_falls_back_to_english(house_style, capsys):
     labels = house_style.labels("es")
-    assert labels["page"] == "Página"
+    assert labels["notes"] == "Notas"
     from pipeline.house import HouseStyle
     style = HouseStyle(house_style.root)
     style._labels["es"] = {k: v for k, v in style._labels["es"].items() if k != "draft"}
@@ -143,6 +164,98 @@ def test_arabic_pdf_fonts_language_and_footnote_placement(sample_pdfs):
     text = _text(sample_pdfs["ARABIC"])
     assert "https://www.amnesty.org/en/documents/ior53/8815/2025/en/" in text
     # the build itself fails when a footnote lands off its call's page (footnote_layout)
+
+
+# Word and web versions: the same labels, dates, typography and direction ----------------------
+
+def test_french_docx_labels_date_typography_and_language(sample_outputs):
+    path = sample_outputs / "IOR5304122025FRENCH.docx"
+    assert audit_errors(path) == []
+    document = docx.Document(path)
+    assert document.core_properties.language == "fr-FR"
+    lang = _part(path, "word/styles.xml").find(f".//{W}rPrDefault//{W}lang")
+    assert lang.get(f"{W}val") == "fr-FR"
+    assert document.paragraphs[0].text == "Recommandations clés"
+    footer = _run_text(_footer(path))
+    assert "20 novembre 2025" in footer and "Index\u00a0: IOR 53/0412/2025" in footer
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "doivent\u00a0:" in text and "doivent :" not in text and "l’Assemblée" in text
+    notes = "".join(_run_text(r) for r in _part(path, "word/footnotes.xml").iter(f"{W}r"))
+    assert "TXT/?uri=CELEX:01996R2271" in notes  # no space inside a URL
+    assert not _part(path, "word/document.xml").findall(f".//{W}bidi")
+
+
+def test_french_html_labels_date_typography_and_language(sample_outputs):
+    page = (sample_outputs / "IOR5304122025FRENCH.html").read_text(encoding="utf-8")
+    assert '<html lang="fr" dir="ltr">' in page
+    assert '<h2 id="notes-heading">Notes</h2>' in page
+    footer = page.split('<footer class="page-footer">')[1]
+    assert "20 novembre 2025" in footer and "Index\u00a0: <span dir=\"ltr\">IOR 53/0412/2025" in footer
+    assert "doivent\u00a0:" in page and 'aria-label="Retour au texte de la note 1"' in page
+    assert 'href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:01996R2271' in page
+
+
+def test_french_typography_spares_urls_in_docx_and_html(tmp_path):
+    folder = tmp_path / "brief"
+    write_doc(folder)
+    write_doc(folder, "---\noriginal: en\ntitle: Un point\n---\nPourquoi? Voir "
+              "<https://example.org/?q=1> et \"cité\"!\n", "fr.md")
+    assert main(["build", str(folder), "--lang", "fr", "--format", "docx,html",
+                 "--out", str(tmp_path / "out")]) == 0
+    out = tmp_path / "out" / "brief"
+    text = "\n".join(p.text for p in docx.Document(out / "IOR5387872024FRENCH.docx").paragraphs)
+    page = (out / "IOR5387872024FRENCH.html").read_text(encoding="utf-8")
+    for output in (text, page):
+        assert "Pourquoi\u202f?" in output and "«\u202fcité\u202f»\u202f!" in output
+        assert "https://example.org/?q=1" in output and "\u202f?q" not in output
+    assert "Note d’information" in text and '<p class="kind">Note d’information</p>' in page
+
+
+def test_arabic_docx_right_to_left_with_ltr_runs(sample_outputs):
+    path = sample_outputs / "IOR5304122025ARABIC.docx"
+    assert audit_errors(path) == []
+    assert docx.Document(path).core_properties.language == "ar-SA"
+    body = _part(path, "word/document.xml")
+    assert body.find(f".//{W}sectPr/{W}bidi") is not None
+    paragraphs = list(body.iter(f"{W}p"))
+    assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs)
+    assert any(p.find(f"{W}pPr/{W}numPr") is not None for p in paragraphs)  # lists too
+
+    def direction(part):
+        """Each run's text, and whether it runs right to left."""
+        return [(_run_text(r), r.find(f"{W}rPr/{W}rtl") is not None) for r in part.iter(f"{W}r")
+                if _run_text(r)]
+
+    footer = direction(_footer(path))
+    assert _footer(path).find(f".//{W}pPr/{W}bidi") is not None
+    assert ("IOR 53/0412/2025", False) in footer and (LRM, False) in footer
+    assert any("٢٠ نوفمبر ٢٠٢٥" in text and rtl for text, rtl in footer)
+    masthead = direction(paragraphs[3])
+    assert ("@AmnestyCIJ", False) in masthead and ("hrij.amnesty.nl", False) in masthead
+    assert any("وسائل التواصل" in text and rtl for text, rtl in masthead)
+    notes = _part(path, "word/footnotes.xml")
+    note = next(n for n in notes.iter(f"{W}footnote") if n.get(f"{W}id") == "4")
+    runs = direction(note)
+    assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in note.iter(f"{W}p"))
+    assert ("انظر على سبيل المثال: ", True) in runs
+    url = ("https://www.amnesty.org/en/latest/news/2025/06/usa-sanctions-against-icc-judges-are-a-"
+           "blatant-attack-on-international-justice-and-must-be-reversed/")
+    index = runs.index((url, False))
+    assert runs[index - 1] == (LRM, False) and runs[index + 1] == (LRM, False)
+
+
+def test_arabic_html_page_right_to_left(sample_outputs):
+    page = (sample_outputs / "IOR5304122025ARABIC.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<h2 id="notes-heading">الحواشي</h2>' in page
+    assert re.search(r'<span dir="ltr"><a href="https://www.amnesty.org/en/documents/ior53/8815/'
+                     r'2025/en/">https://www.amnesty.org/en/documents/ior53/8815/2025/en/</a>'
+                     r'</span>', page)
+    assert 'aria-label="الحاشية ١">١</a></sup>' in page  # note calls in Arabic-Indic digits
+    footer = page.split('<footer class="page-footer">')[1]
+    assert "٢٠ نوفمبر ٢٠٢٥" in footer and 'رقم الوثيقة: <span dir="ltr">IOR 53/0412/2025' in footer
+    assert '<a href="https://hrij.amnesty.nl" dir="ltr">' in page
+    assert '<span dir="ltr">@AmnestyCIJ</span>' in page
 
 
 # 4. Structural check -----------------------------------------------------------------------
@@ -282,6 +395,44 @@ def test_drift_one_edited_paragraph_is_stale_in_every_translation(doc, tmp_path,
     assert main(["build", str(doc), "--lang", "fr", "--out", str(tmp_path / "out")]) == 0
     text = _text(tmp_path / "out" / "doc" / "IOR5304122025FRENCH.pdf")
     assert "Traduction obsolète" in text and "Sans arrestations" in text.split("Traduction obsolète")[1]
+
+
+def test_draft_outdated_mark_in_docx_and_html(doc, tmp_path):
+    en = (doc / "en.md").read_text(encoding="utf-8")
+    (doc / "en.md").write_text(en.replace("Without arrests, there are no trials.",
+                                          "Without arrests, there can be no trials."), encoding="utf-8")
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("original: en\n", "original: en\nstatus: draft\n"),
+                               encoding="utf-8")
+    assert main(["build", str(doc), "--lang", "fr", "--format", "docx,html",
+                 "--out", str(tmp_path / "out")]) == 0
+    out = tmp_path / "out" / "doc"
+    assert audit_errors(out / "IOR5304122025FRENCH.docx") == []
+    document = docx.Document(out / "IOR5304122025FRENCH.docx")
+    boxed = [p.text for p in document.paragraphs if p.style.name == "Box"]
+    assert boxed[0].startswith("Traduction obsolète. Certains passages")
+    assert boxed[1].startswith("fr.md:117: Sans arrestations")
+    assert "Traduction obsolète" in _run_text(_footer(out / "IOR5304122025FRENCH.docx"))
+    page = (out / "IOR5304122025FRENCH.html").read_text(encoding="utf-8")
+    assert re.search(r'<aside class="outdated">\s*<p><strong>Traduction obsolète\.</strong>', page)
+    assert "<li>fr.md:117: Sans arrestations" in page
+    assert '<span class="outdated-mark">Traduction obsolète</span></footer>' in page
+
+
+def test_xliff_import_ignores_translation_memory_suggestions(doc, tmp_path):
+    xlf = tmp_path / "fr.xlf"
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(xlf)])
+    tree = ET.parse(xlf)
+    unit = next(u for u in tree.getroot().iter(f"{{{NS['x']}}}trans-unit")
+                if u.get("resname") == "heading")
+    target = unit.find("x:target", NS)
+    unit.remove(target)  # untranslated, with a suggestion from a translation memory
+    alt = ET.SubElement(unit, f"{{{NS['x']}}}alt-trans")
+    ET.SubElement(alt, f"{{{NS['x']}}}source").text = unit.find("x:source", NS).text
+    ET.SubElement(alt, f"{{{NS['x']}}}target").text = "Suggestion de mémoire"
+    tree.write(xlf, encoding="UTF-8", xml_declaration=True)
+    assert main(["translate", "import", str(xlf)]) == 0
+    assert "Suggestion de mémoire" not in (doc / "fr.md").read_text(encoding="utf-8")
 
 
 def test_po_round_trip(doc, tmp_path):
