@@ -220,6 +220,9 @@ def test_arabic_docx_right_to_left_with_ltr_runs(sample_outputs):
     paragraphs = list(body.iter(f"{W}p"))
     assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs)
     assert any(p.find(f"{W}pPr/{W}numPr") is not None for p in paragraphs)  # lists too
+    box = next(s for s in _part(path, "word/styles.xml").iter(f"{W}style")
+               if s.get(f"{W}styleId") == "Box")
+    assert [etree.QName(e).localname for e in box.find(f"{W}pPr/{W}pBdr")] == ["right"]
 
     def direction(part):
         """Each run's text, and whether it runs right to left."""

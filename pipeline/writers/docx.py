@@ -148,6 +148,8 @@ class _Writer:
         if borders:
             pbdr = OxmlElement("w:pBdr")
             for edge, (width, colour, gap) in borders:
+                if self.rtl and edge == "left":  # a box's edge is on the side text starts
+                    edge = "right"
                 pbdr.append(_el(f"w:{edge}", {
                     "w:val": "single", "w:sz": str(round(self.length(width) * 8)),
                     "w:space": str(round(self.length(gap))), "w:color": self.colour(colour)}))
