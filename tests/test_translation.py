@@ -62,6 +62,15 @@ def test_translation_inherits_shared_front_matter(house_style):
     assert fr.meta.locations["index"].path.name == "en.md"  # errors point at the original
 
 
+def test_original_must_be_a_language_of_the_folder(tmp_path, capsys):
+    folder = tmp_path / "brief"
+    write_doc(folder)
+    write_doc(folder, "---\noriginal: ../../etc/passwd\ntitle: Un informe\n---\nTexto.\n", "es.md")
+    assert main(["check", str(folder / "es.md")]) == 1
+    assert re.search(r"es\.md:2:11: error: 'original' must name another language",
+                     capsys.readouterr().err)
+
+
 def test_untranslated_title_is_inherited_with_a_warning(tmp_path, capsys):
     folder = tmp_path / "brief"
     write_doc(folder)
