@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import indexing, limits, reader, transforms
+from . import indexing, limits, localize, reader, transforms
 from .citations import load_bibliography
 from .errors import SourceError
 from .house import HouseStyle
@@ -32,13 +32,17 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
 def load(path: Path, house: HouseStyle, registry: Registry | None = None) -> Document:
     """Read and check one source: everything short of rendering. The registry, if any,
     titles the documents cited by their index."""
-    doc = reader.read(path, house.units)
+    labels = house.labels(path.stem)
+    doc = reader.read(path, house.units, labels.get("quotes", "“”‘’"))
     indexing.check_scheme(doc, house.index_scheme)
     titles = indexing.titles(registry)
     transforms.resolve_citations(doc, indexing.cite_documents(
         doc, _bibliography(doc, titles), house.organisation, titles))
     transforms.number_notes(doc)
     transforms.assign_heading_ids(doc)
+    localize.apply(doc, labels)
+    from .translation.commands import drift  # here: the translation package imports build
+    drift(doc, house)
     return doc
 
 

@@ -1,4 +1,5 @@
-"""The `briefing` command: `build`, `check`, and `index`/`new` for AI index numbers."""
+"""The `briefing` command: `build`, `check`, `translate`, and `index`/`new` for AI index
+numbers."""
 from __future__ import annotations
 
 import argparse
@@ -7,8 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import build, index_commands, indexing, worker
+from . import build, house as houses, index_commands, indexing, worker
 from .errors import SourceError
+from .translation import commands as translate
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                                  help="output folder (default: output)")
     index_commands.add_commands(commands, common)
+    translate.add_parser(commands)
     return parser
 
 
@@ -42,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if hasattr(args, "run"):
         return index_commands.run(args)
+    if args.command == "translate":
+        return translate.run(args, houses.load())
     formats = _codes(getattr(args, "format", None)) or list(build.FORMATS)
     unknown = sorted(set(formats) - set(build.FORMATS))
     if unknown:

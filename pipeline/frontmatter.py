@@ -1,4 +1,9 @@
-"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`."""
+"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`.
+
+A translation names its original (`original: en`) and takes from it every key it does not
+give itself: the shared ones (date, index, bibliography...) silently, the translatable ones
+(title, kind, event, short title) with a warning.
+"""
 from __future__ import annotations
 
 import datetime
@@ -8,16 +13,19 @@ from pathlib import Path
 
 import yaml
 
-from .errors import SourceError
+from . import limits
+from .errors import SourceError, warn
 from .index import AIIndex
 from .model import Location, Meta
 
 FIELDS = ("title", "kind", "event", "short_title", "date", "index", "unit", "bibliography",
-          "status", "keywords")
+          "status", "keywords", "original")
+TRANSLATABLE = ("title", "kind", "event", "short_title")
 REQUIRED = ("title", "date", "index")
 STATUSES = ("draft", "final")
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
+_LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -40,8 +48,8 @@ def split(text: str, path: Path) -> str:
     return text[first.end() + 1:end.start()]
 
 
-def parse(yaml_text: str, path: Path, units: dict) -> Meta:
-    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+def load(yaml_text: str, path: Path) -> tuple[dict, dict]:
+    """The mapping, its keys checked, and the locations of its values."""
     try:
         _refuse_aliases(yaml_text, path)
         node = yaml.compose(yaml_text, Loader=_Loader)
@@ -69,6 +77,14 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
             raise SourceError(Location(path, key.start_mark.line + 2, key.start_mark.column + 1),
                               f"unknown front-matter key '{name}'{hint}")
         values[name] = Location(path, value.start_mark.line + 2, value.start_mark.column + 1)
+    return data, values
+
+
+def parse(yaml_text: str, path: Path, units: dict) -> Meta:
+    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+    data, values = load(yaml_text, path)
+    start = Location(path, 1)
+    original = _inherit(data, values, path) if "original" in data else ""
     for key in REQUIRED:
         if data.get(key) in (None, ""):
             raise SourceError(start, f"missing required front-matter field '{key}'")
@@ -102,12 +118,33 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     bibliography = text("bibliography")
 
     return Meta(
-        title=text("title"), date=when, index=index, kind=text("kind", "Briefing"),
+        title=text("title"), date=when, index=index, kind=text("kind"),
         event=text("event"), short_title=text("short_title") or text("title"),
         unit=units.get(unit, unit or None), status=status,
         bibliography=Path(bibliography) if bibliography else None,
-        keywords=[str(k) for k in keywords], locations=values,
+        keywords=[str(k) for k in keywords], original=original, locations=values,
     )
+
+
+def _inherit(data: dict, values: dict, path: Path) -> str:
+    """Fill `data` with the original's keys it lacks; return the original's language."""
+    lang = str(data["original"] or "").strip()
+    source = path.with_name(f"{lang}.md") if _LANG.fullmatch(lang) else None
+    if lang == path.stem or not (source and source.is_file()):
+        raise SourceError(values["original"], f"'original' must name another language of this "
+                          f"document with its own source file, not {lang!r}")
+    limits.check_size(source, limits.SOURCE_BYTES, "source file")
+    original, original_values = load(split(source.read_text(encoding="utf-8-sig"), source),
+                                      source)
+    if "original" in original:
+        raise SourceError(original_values["original"], f"{path.name} names {source.name} as its "
+                          "original, which is itself a translation")
+    for key, value in original.items():
+        if key in FIELDS and key not in data:
+            data[key], values[key] = value, original_values[key]
+            if key in TRANSLATABLE:
+                warn(Location(path, 1), f"'{key}' is not translated: the original's is used")
+    return lang
 
 
 def _refuse_aliases(yaml_text: str, path: Path) -> None:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import jinja2
 import yaml
-from babel.dates import format_date
+
+from . import localize
+from .errors import warn
 
 from .index import IndexScheme
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT = "amnesty"
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})  # written right to left
 
 
 class HouseStyle:
@@ -24,10 +25,17 @@ class HouseStyle:
         self.units: dict = settings.get("units", {})
         self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
         self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
+        self._warned: dict[str, set] = {}
 
     def labels(self, lang: str) -> dict:
-        """The labels for `lang`, English where the language lacks one."""
-        return {**self._labels["en"], **self._labels.get(lang, {})}
+        """The labels and settings for `lang`; a missing label is English, with a warning."""
+        own = self._labels.get(lang, {})
+        missing = sorted(set(self._labels["en"]) - set(own) - self._warned.get(lang, set()))
+        if missing and lang != "en":
+            self._warned.setdefault(lang, set()).update(missing)
+            warn(self.root / "labels.yaml", f"no '{lang}' label for {', '.join(missing)}: "
+                 "using the English")
+        return {**self._labels["en"], **own}
 
     def language_tag(self, lang: str) -> str:
         """The BCP 47 tag that Word's proofing tools get for `lang` (`en` -> `en-GB`)."""
@@ -41,8 +49,9 @@ class HouseStyle:
             trim_blocks=True, lstrip_blocks=True,
         )
         env.filters["kind"] = lambda node: type(node).__name__
-        env.filters["long_date"] = lambda day, lang: format_date(
-            day, self.labels(lang)["date_format"], locale=lang)
+        env.filters["long_date"] = lambda day, lang: localize.long_date(day, lang, self.labels(lang))
+        env.filters["direction"] = localize.direction
+        env.filters["digits"] = lambda number, lang: localize.digits(str(number), self.labels(lang))
         return env
 
     def token_css(self, font_url=None) -> str:

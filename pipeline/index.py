@@ -110,10 +110,6 @@ class AIIndex:
         return (f"https://www.amnesty.org/{site}/documents/{self.series.lower()}"
                 f"{self.subject:02d}/{self.serial}/{self.year}/{lang}/")
 
-    def labelled(self, label: str) -> str:
-        """`AI Index: IOR 53/8787/2024` with the house style's label for the language."""
-        return f"{label} {self}"
-
 
 class IndexScheme:
     """The series and known subjects of a house style (its `index.yaml`)."""

@@ -5,6 +5,7 @@ its syntax tree onto our model and pins every problem to a source line and colum
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -21,19 +22,18 @@ from .errors import SourceError
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def _markdown() -> MarkdownIt:
+@cache
+def markdown(quotes: str = "“”‘’") -> MarkdownIt:
+    """The parser; `quotes` are the language's typographic quotation marks."""
     # markdown-it silently drops whatever lies deeper than maxNesting (a list counts 2):
     # allow more than our own limit, which is checked with a location while converting.
-    return (MarkdownIt("commonmark", {"html": False, "typographer": True,
+    return (MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
                                       "maxNesting": 2 * limits.NESTING + 4})
             .enable(["table", "replacements", "smartquotes"])
             .use(front_matter_plugin)
             .use(footnote_plugin)
             .use(container_plugin, "box")
             .use(citation_plugin))
-
-
-_MD = _markdown()
 
 
 def read_text(path: Path) -> str:
@@ -49,12 +49,12 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, units: dict) -> m.Document:
+def read(path: Path, units: dict, quotes: str = "“”‘’") -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
     meta = frontmatter.parse(frontmatter.split(text, path), path, units)
     env: dict = {}
-    tokens = _MD.parse(text, env)
+    tokens = markdown(quotes).parse(text, env)
     _check_inline_depth(tokens, path)
     tree = SyntaxTreeNode(tokens)
     converter = _Converter(path, text.split("\n"))

@@ -157,6 +157,6 @@ def plain_text(inlines: list[m.Inline]) -> str:
             parts.append(node.text)
         elif isinstance(node, (m.SoftBreak, m.LineBreak)):
             parts.append(" ")
-        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
+        elif isinstance(node, (m.Emph, m.Strong, m.Link, m.Isolate)):
             parts.append(plain_text(node.children))
     return "".join(parts)

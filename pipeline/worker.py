@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import build, house as houses, limits, registry as registries
 from .errors import LayoutError, SourceError
+from .translation import commands as translation
 
 GRACE = 30  # seconds the parent waits beyond the worker's own limit before killing it
 
@@ -43,8 +44,9 @@ class LimitExceeded(BaseException):
 def render_in_worker(source: Path, fmt: str | None, out: Path | None,
                      style: str = houses.DEFAULT, seconds: float = limits.RENDER_SECONDS,
                      memory: int = limits.RENDER_MEMORY, registry: str | None = None) -> Outcome:
-    """Load and check `source`, then, unless `fmt` is None, write it as `fmt` under `out`.
-    `registry` locates the AI index registry that titles documents cited by their index.
+    """Load and check `source`, then write it as `fmt` under `out` or, if `fmt` is None,
+    check a translation's structure against its original. `registry` locates the AI index
+    registry that titles documents cited by their index.
 
     Runs in the calling process, whose address space and CPU time it limits while it runs:
     call it in a worker process (see `run`), not in a process that must survive it.
@@ -64,6 +66,8 @@ def render_in_worker(source: Path, fmt: str | None, out: Path | None,
                 outcome.meta = doc.meta
                 if fmt:
                     outcome.written = build.build(doc, house, out, [fmt])
+                else:  # `briefing check`: a translation's structure against its original's
+                    errors += translation.structure(doc, house)
             except (SourceError, LayoutError, OSError):
                 raise
             except Exception as err:

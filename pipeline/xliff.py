@@ -51,15 +51,23 @@ def parse(path: Path) -> etree._Element:
     return root
 
 
-def units(path: Path) -> list[Unit]:
-    """The translation units of an XLIFF 1.2 or 2 file, in file order."""
+def units(path: Path, root: etree._Element | None = None) -> list[Unit]:
+    """The translation units of an XLIFF 1.2 or 2 file, in file order (`root`: the file as
+    `parse` returned it, if already parsed)."""
     found = []
-    for element in parse(path).iter("{*}trans-unit", "{*}unit"):
+    for element in (parse(path) if root is None else root).iter("{*}trans-unit", "{*}unit"):
         location = Location(path, element.sourceline or 1)
         if not element.get("id"):
             raise SourceError(location, f"<{etree.QName(element).localname}> has no id")
-        source, target = element.find(".//{*}source"), element.find(".//{*}target")
+        source, target = _child(element, "source"), _child(element, "target")
         if source is None:
             raise SourceError(location, f"unit '{element.get('id')}' has no <source>")
         found.append(Unit(element.get("id"), source, target, location))
     return found
+
+
+def _child(unit: etree._Element, name: str) -> etree._Element | None:
+    """The unit's own `<source>` or `<target>` (XLIFF 2: in its `<segment>`), never one of an
+    `<alt-trans>` (a translation memory's suggestion)."""
+    found = unit.find("{*}" + name)
+    return found if found is not None else unit.find("{*}segment/{*}" + name)

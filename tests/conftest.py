@@ -53,19 +53,25 @@ def sample_outputs(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_pdf(sample_outputs) -> Path:
-    (pdf,) = sample_outputs.glob("*.pdf")
+    (pdf,) = sample_outputs.glob("*ENGLISH.pdf")
     return pdf
 
 
 @pytest.fixture(scope="session")
+def sample_pdfs(sample_outputs) -> dict[str, Path]:
+    """The sample's PDF in every language, as `briefing build` makes by default."""
+    return {pdf.stem.removeprefix("IOR5304122025"): pdf for pdf in sample_outputs.glob("*.pdf")}
+
+
+@pytest.fixture(scope="session")
 def sample_docx(sample_outputs) -> Path:
-    (docx,) = sample_outputs.glob("*.docx")
+    (docx,) = sample_outputs.glob("*ENGLISH.docx")
     return docx
 
 
 @pytest.fixture(scope="session")
 def sample_html(sample_outputs) -> Path:
-    (html,) = sample_outputs.glob("*.html")
+    (html,) = sample_outputs.glob("*ENGLISH.html")
     return html
 
 

@@ -80,7 +80,6 @@ def test_renderings_of_one_value():
         "IOR5304122025ARABIC"]
     assert index.url() == "https://www.amnesty.org/en/documents/ior53/0412/2025/en/"
     assert index.url("fr") == "https://www.amnesty.org/en/documents/ior53/0412/2025/fr/"
-    assert index.labelled("Índice:") == "Índice: IOR 53/0412/2025"
     old = AIIndex.parse("ORG 10/04/93")
     assert (str(old), old.compact, old.url()) == (
         "ORG 10/04/93", "ORG10041993", "https://www.amnesty.org/en/documents/org10/04/1993/en/")

@@ -4,7 +4,9 @@ python-docx builds the package from its default template; the house's named styl
 rebuilt from `docx.yaml` in terms of the design tokens (`tokens.yaml`), so the Word file, the
 PDF and the web page share one look. Footnotes are real Word footnotes (`docx_notes`).
 Arabic (or any right-to-left) sources get right-to-left paragraphs and runs with
-complex-script formatting, which python-docx has no API for. The zip is written with fixed
+complex-script formatting, which python-docx has no API for; their left-to-right stretches
+(`Isolate`: URLs, index numbers, Latin citations) are runs without `w:rtl`, between
+left-to-right marks so that their edge punctuation stays with them in Word and LibreOffice. The zip is written with fixed
 member dates, so the bytes depend only on the inputs.
 """
 from __future__ import annotations
@@ -24,8 +26,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from .. import model as m
-from ..house import RTL_LANGUAGES, HouseStyle
+from .. import localize, model as m
+from ..house import HouseStyle
 from .docx_notes import Footnotes
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
@@ -42,7 +44,7 @@ class _Writer:
         self.tokens = house.tokens
         self.labels = house.labels(doc.lang)
         self.lang_tag = house.language_tag(doc.lang)
-        self.rtl = doc.lang in RTL_LANGUAGES
+        self.rtl = localize.direction(doc.lang) == "rtl"
         self.document = docx.Document()
         _drop_legacy_parts(self.document)
         self.body_pt = self.length(self.tokens["sizes"]["body"])
@@ -146,6 +148,8 @@ class _Writer:
         if borders:
             pbdr = OxmlElement("w:pBdr")
             for edge, (width, colour, gap) in borders:
+                if self.rtl and edge == "left":  # a box's edge is on the side text starts
+                    edge = "right"
                 pbdr.append(_el(f"w:{edge}", {
                     "w:val": "single", "w:sz": str(round(self.length(width) * 8)),
                     "w:space": str(round(self.length(gap))), "w:color": self.colour(colour)}))
@@ -164,6 +168,7 @@ class _Writer:
     def write(self) -> bytes:
         self._page()
         self._masthead()
+        self._outdated()
         self.blocks(self.doc.blocks)
         self._footer()
         self._properties()
@@ -197,10 +202,11 @@ class _Writer:
             self.run(unit, meta.unit["name"], bold=True, caps=True)
             if meta.unit.get("web"):
                 unit.add_run().add_break()
-                self.inlines(unit, [m.Link(f"https://{meta.unit['web']}",
-                                           [m.Text(meta.unit["web"])])])
+                self.inlines(unit, [self._ltr(m.Link(f"https://{meta.unit['web']}",
+                                                     [m.Text(meta.unit["web"])]))])
             if meta.unit.get("social"):
-                self.run(unit, f" {self.labels['social']} {meta.unit['social']}")
+                self.inlines(unit, [m.Text(f" {self.labels['social']} "),
+                                    self._ltr(m.Text(meta.unit["social"]))])
         elif meta.unit:
             self.run(self.paragraph("", "Unit"), str(meta.unit), bold=True, caps=True)
 
@@ -211,12 +217,18 @@ class _Writer:
         self._bidi(footer)
         width = section.page_width - section.left_margin - section.right_margin
         footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        parts = [self.meta.short_title or self.meta.title,
-                 self.house.templates.filters["long_date"](self.meta.date, self.doc.lang),
-                 self.meta.index.labelled(self.labels["index"])]
-        self.run(footer, "\u2003\u2003".join(parts))
+        gap = "\u2003\u2003"
+        self.inlines(footer, [
+            m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
+            m.Text(self.house.templates.filters["long_date"](self.meta.date, self.doc.lang)),
+            m.Text(f"{gap}{self.labels['index']} "), self._ltr(m.Text(str(self.meta.index)))])
         self.run(footer, "\t")
         self._page_field(footer)
+        if self.doc.outdated:  # on a line of its own above: the footer line is full
+            mark = footer.insert_paragraph_before()
+            mark._p.style = self.ids["Footer"]
+            self._bidi(mark)
+            self.run(mark, self.labels["outdated"], bold=True)
 
     def _page_field(self, paragraph) -> None:
         """A PAGE field: Word and LibreOffice print the page number there."""
@@ -229,6 +241,20 @@ class _Writer:
                 instr = _el("w:instrText", {"xml:space": "preserve"})
                 instr.text = text
                 run.append(instr)
+
+    def _outdated(self) -> None:
+        """A draft translation behind its original: which passages no longer match."""
+        if not self.doc.outdated:
+            return
+        note = self.paragraph("", "Box")
+        self.run(note, f"{self.labels['outdated']}. ", bold=True)
+        self.run(note, self.labels["outdated_note"])
+        for passage in self.doc.outdated:
+            self.paragraph(passage, "Box")
+
+    def _ltr(self, node: m.Inline) -> m.Inline:
+        """`node` as a left-to-right run where the document runs right to left."""
+        return m.Isolate([node]) if self.rtl else node
 
     def _properties(self) -> None:
         core, meta = self.document.core_properties, self.meta
@@ -342,6 +368,12 @@ class _Writer:
                 self.link(paragraph, node, formatting)
             elif isinstance(node, m.NoteRef):
                 self.note_call(paragraph, node)
+            elif isinstance(node, m.Isolate):
+                ltr = node.dir == "ltr"
+                mark = "\u200e" if ltr else "\u200f"
+                self.run(paragraph, mark, ltr=ltr)
+                self.inlines(paragraph, node.children, **{**formatting, "ltr": ltr})
+                self.run(paragraph, mark, ltr=ltr)
 
     def _bidi(self, paragraph) -> None:
         """Make `paragraph` right-to-left when the document is."""
@@ -351,12 +383,13 @@ class _Writer:
             _sort_paragraph_properties(ppr)
 
     def run(self, paragraph, text: str, style: str | None = None, bold=False, italic=False,
-            caps=False):
-        """Append a run (`w:r`, returned) of plain `text` (a tab becomes `w:tab`). Built
-        directly in XML: python-docx's text setter goes character by character."""
+            caps=False, ltr=False):
+        """Append a run (`w:r`, returned) of plain `text` (a tab becomes `w:tab`), right to
+        left in a right-to-left document unless `ltr`. Built directly in XML: python-docx's
+        text setter goes character by character."""
         r = OxmlElement("w:r")
         flags = [tag for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
-                                      (caps, ("w:caps",)), (self.rtl, ("w:rtl",)))
+                                      (caps, ("w:caps",)), (self.rtl and not ltr, ("w:rtl",)))
                  if on for tag in tags]
         if style or flags:
             rpr = OxmlElement("w:rPr")

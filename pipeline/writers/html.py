@@ -14,7 +14,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from ..house import RTL_LANGUAGES, HouseStyle
+from ..house import HouseStyle
 from ..model import Document
 
 
@@ -33,7 +33,6 @@ def page(doc: Document, house: HouseStyle) -> str:
     template = house.templates.get_template("page.html.j2")
     context = dict(doc=doc, meta=doc.meta, notes=doc.notes, index=doc.meta.index,
                    notes_at="end", house=house, labels=house.labels(doc.lang),
-                   dir="rtl" if doc.lang in RTL_LANGUAGES else "ltr",
                    screen_css=(house.root / "screen.css").read_text(encoding="utf-8"))
     text = template.render(**context, token_css="")
     characters = "".join(sorted(set(text + text.upper())))
