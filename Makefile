@@ -12,6 +12,7 @@ test: $(VENV)/installed
 
 bench: $(VENV)/installed
 	$(PY) benchmarks/pdf.py
+	$(PY) benchmarks/docx_pandoc.py
 	$(PY) benchmarks/incremental.py
 
 $(VENV)/installed: pyproject.toml

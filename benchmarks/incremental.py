@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import batch, build, house, live  # noqa: E402
+from pipeline import batch, build, house, limits, live  # noqa: E402
 
 SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations"
 
@@ -71,7 +71,7 @@ def edit_one_paragraph(source: Path) -> None:
 
 def rss_after_render(job: batch.Job) -> int:
     """Run in a worker: render, then report this process's resident memory in bytes."""
-    result = batch.render_job(job)
+    result = batch.work(job, limits.RENDER_SECONDS, limits.RENDER_MEMORY)
     assert result.error is None, result.error
     with open("/proc/self/statm") as stream:
         return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -79,7 +79,7 @@ def rss_after_render(job: batch.Job) -> int:
 
 def memory(out: Path, renders: int) -> list[int]:
     job = batch.Job(SAMPLE / "en.md", "pdf", out, house.root())
-    with batch.pool(1) as executor:
+    with batch.worker_process() as executor:
         return [executor.submit(rss_after_render, job).result() for _ in range(renders)]
 
 

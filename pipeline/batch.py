@@ -1,10 +1,14 @@
-"""Batch builds: each (source, format) is one job, run in a pool of worker processes.
+"""Jobs in worker processes: each (source, format) to build, or each source to check, is one
+job, held to the time limit and memory cap of `limits.py`.
 
 Jobs whose output is up to date (`cache.Manifest.fresh`) are skipped before any worker starts,
 so an up-to-date rebuild reads no Markdown and imports no renderer. Workers are forked from a
-forkserver that has imported the pipeline and WeasyPrint once; each keeps one font
-configuration for all its renders. A failing job is reported and the others go on; a worker
-that dies (killed, out of memory) costs a retry of its jobs, each alone in a fresh worker.
+forkserver that has imported the pipeline and the writers once; each keeps its house style and
+font configurations for all its jobs. A failing job, or one over a limit, is an error for
+that document only and the others go on. Each worker is a one-process executor of its own,
+so that one can be replaced without disturbing the others: a worker that hit a limit is
+replaced, one that did not answer in time is killed, and one that died (killed, out of
+memory) costs one retry of its job in a fresh worker.
 """
 from __future__ import annotations
 
@@ -14,32 +18,38 @@ import hashlib
 import io
 import multiprocessing
 import os
+import signal
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import unquote, urlsplit
 
-from . import build
+from . import build, limits
 from .cache import Manifest, file_digest
 from .errors import LayoutError, SourceError
 
 
 @dataclass(frozen=True)
 class Job:
-    """One output to make: `source` in format `fmt` under `out`, with the house style `house`."""
+    """One output to make: `source` in format `fmt` under `out`, with the house style `house`
+    and the AI index registry at `registry`; with no `fmt`, `source` is checked only."""
     source: Path
-    fmt: str
-    out: Path
+    fmt: str | None
+    out: Path | None
     house: Path
+    registry: str | None = None
 
     @property
     def options(self) -> dict:
-        """The settings besides input files that decide the output's bytes."""
+        """The settings besides input files that decide the output's bytes (the registry is
+        an input of the documents that cite others by their index)."""
         return {"house": str(self.house)}
 
 
@@ -51,13 +61,16 @@ class Result:
     extra: dict[str, str | None] = field(default_factory=dict)  # inputs found on loading
     error: str | None = None
     warnings: str = ""  # what the job printed on stderr, for the main process to show
+    trace: str = ""  # of an internal error, shown with --debug
+    spent: bool = False  # a limit was hit: the worker may be in a bad state, replace it
+    meta: object = None  # the document's front matter, for the checks across documents
     retried: bool = False  # after the worker running it died
     seconds: float = 0.0
 
 
 @dataclass
 class Summary:
-    built: list[Result] = field(default_factory=list)
+    built: list[Result] = field(default_factory=list)  # or checked
     skipped: list[Job] = field(default_factory=list)
     failed: list[Result] = field(default_factory=list)
     outputs: dict[Job, Path] = field(default_factory=dict)  # of the jobs built or skipped
@@ -72,6 +85,8 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+# The worker's side ----------------------------------------------------------------------
+
 @cache
 def _house(root: Path):
     from .house import HouseStyle
@@ -79,104 +94,228 @@ def _house(root: Path):
     return HouseStyle(root)
 
 
-def render_job(job: Job) -> Result:
-    """The unit of work, run in a worker: load, render and write one output atomically."""
-    stderr = io.StringIO()
+def work(job: Job, seconds: float, memory: int) -> Result:
+    """The unit of work, run in a worker within `seconds` and `memory` bytes: load and check
+    one source, then write one output atomically or, for a check, check a translation's
+    structure against its original."""
+    start, stderr, result = time.perf_counter(), io.StringIO(), Result(job)
     with contextlib.redirect_stderr(stderr):
-        result = _render(job)
+        try:
+            with limits.held_to(seconds, memory):
+                _work(job, result)
+        except SourceError as err:
+            result.error = str(err)
+        except (OSError, LayoutError) as err:
+            result.error = f"{job.source}: error: {err}"
+        except limits.LimitExceeded:
+            result.error = f"{job.source}: error: took longer than the {seconds:g} s time limit"
+            result.spent = True
+        except MemoryError:
+            result.error = (f"{job.source}: error: needs more than the "
+                            f"{memory // limits.MiB} MiB memory limit")
+            result.spent = True
+        except Exception as err:  # a bug: reported for this document, traceback for --debug
+            result.error = f"{job.source}: error: internal error: {type(err).__name__}: {err}"
+            result.trace = traceback.format_exc()
     result.warnings = stderr.getvalue()
+    result.seconds = time.perf_counter() - start
     gc.collect()  # a render leaves cyclic garbage (box trees): free it, memory stays flat
     return result
 
 
-def _render(job: Job) -> Result:
-    start = time.perf_counter()
+def _work(job: Job, result: Result) -> None:
+    from . import registry as registries
+    from .translation import commands as translation
+
+    # Inputs are hashed before loading reads them: an edit during the build shows.
+    found = {path: file_digest(path) for path in _found_inputs(job.source)} if job.fmt else {}
+    house = _house(job.house)
+    opened = registries.open_for_reading(job.registry) if job.registry else None
+    numbers = _Titles(opened) if opened else None
     try:
-        # Bibliographies are hashed before loading reads them: an edit during the build shows.
-        bibs = {path: file_digest(path) for path in job.source.parent.glob("*.bib")}
-        house = _house(job.house)
-        doc = build.load(job.source, house)
-        target = build.output_path(doc, job.out, job.fmt)
-        data = build.render(doc, house, job.fmt)
-        build.write_atomic(target, data)
-        bib = build.bibliography_path(doc)
-        extra = {os.path.abspath(bib): bibs[bib] if bib in bibs else file_digest(bib)}
-        return Result(job, target, hashlib.sha256(data).hexdigest(), extra,
-                      seconds=time.perf_counter() - start)
-    except SourceError as err:
-        error = str(err)
-    except (OSError, LayoutError) as err:
-        error = f"{job.source}: error: {err}"
-    except Exception:  # a bug: report it with its traceback, and go on with the other jobs
-        error = f"{job.source}: error: internal error ({job.fmt})\n{traceback.format_exc()}"
-    return Result(job, error=error, seconds=time.perf_counter() - start)
+        doc = build.load(job.source, house, numbers)
+    finally:
+        if opened:
+            opened.close()
+    result.meta = doc.meta
+    if not job.fmt:  # `briefing check`: a translation's structure against its original's
+        result.error = "\n".join(translation.structure(doc, house)) or None
+        return
+    target = build.output_path(doc, job.out, job.fmt)
+    data = build.render(doc, house, job.fmt)
+    build.write_atomic(target, data)
+    result.output, result.digest = target, hashlib.sha256(data).hexdigest()
+    result.extra = {os.path.abspath(path): found[path] if path in found else file_digest(path)
+                    for path in _inputs_of(doc)}
+    if numbers and numbers.used:  # a title came from the registry: an input (a PostgreSQL
+        registry = os.path.abspath(job.registry)  # one cannot be hashed: always rebuild)
+        result.extra[registry] = file_digest(registry) if os.path.isfile(registry) else "?"
+
+
+class _Titles:
+    """The registry as `build.load` reads it, noting whether it looked up a title."""
+
+    def __init__(self, registry):
+        self.registry, self.used = registry, False
+
+    def get(self, index):
+        self.used = True
+        return self.registry.get(index)
+
+
+def _found_inputs(source: Path) -> list[Path]:
+    """The files next to `source` that loading may read, hashed before it does."""
+    folder = source.parent
+    return [*folder.glob("*.bib"), *folder.glob("*.md"), *folder.glob(".translations/*.json")]
+
+
+def _inputs_of(doc) -> list[Path]:
+    """What `doc` was made from besides its source: its bibliography, its images and, for a
+    translation, the original (whose front matter it inherits) and the sync record."""
+    from . import transforms
+    from .translation import sync
+
+    folder = doc.source.parent
+    paths = [build.bibliography_path(doc)]
+    for image in transforms.images(doc):
+        url = urlsplit(image.url)
+        if not url.scheme and url.path:
+            paths.append(folder / unquote(url.path))
+    if doc.meta.original:
+        paths += [folder / f"{doc.meta.original}.md", sync.record_path(doc.source)]
+    return paths
 
 
 def _warm_up() -> None:
-    """Worker initializer: the font configuration every render of this process reuses; what
-    is loaded by now stays, and the collector need not scan it after each job."""
-    from .writers import pdf
-
-    pdf._fonts()
+    """Worker initializer: what is loaded by now stays, and the collector need not scan it
+    after each job."""
     gc.freeze()
 
 
-def pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked from a forkserver that has the pipeline and WeasyPrint loaded
-    (safe beside threads, such as a progress bar's or a preview server's)."""
+# The parent's side ----------------------------------------------------------------------
+
+def worker_process() -> ProcessPoolExecutor:
+    """One worker process, forked from a forkserver that has the pipeline and the writers
+    loaded (safe beside threads, such as a progress bar's or a preview server's)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.batch", "pipeline.writers.pdf"])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
+    context.set_forkserver_preload(["pipeline.batch", "pipeline.writers.pdf",
+                                    "pipeline.writers.docx", "pipeline.writers.html"])
+    return ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up)
+
+
+class Workers:
+    """`count` worker processes, each started when first needed and kept warm across jobs
+    (and, if the caller keeps this object, across runs)."""
+
+    def __init__(self, count: int):
+        self._lanes: list[ProcessPoolExecutor | None] = [None] * count
+
+    def __len__(self) -> int:
+        return len(self._lanes)
+
+    def submit(self, lane: int, job: Job, seconds: float, memory: int):
+        if self._lanes[lane] is None:
+            self._lanes[lane] = worker_process()
+        return self._lanes[lane].submit(work, job, seconds, memory)
+
+    def replace(self, lane: int) -> int | None:
+        """Kill the worker of `lane` (it is stuck, dead or spent): its next job gets a fresh
+        one. Its exit code, if it had died."""
+        executor, self._lanes[lane] = self._lanes[lane], None
+        if executor is None:
+            return None
+        processes = list((executor._processes or {}).values())  # no public way to kill one
+        codes = [process.exitcode for process in processes]
+        for process in processes:
+            process.kill()
+        executor.shutdown(wait=True, cancel_futures=True)
+        return next((code for code in codes if code is not None), None)
+
+    def close(self) -> None:
+        for lane in range(len(self._lanes)):
+            if self._lanes[lane] is not None:
+                self._lanes[lane].shutdown(wait=True, cancel_futures=True)
+                self._lanes[lane] = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
 
 
 def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
-            executor: ProcessPoolExecutor | None = None) -> None:
-    """Run `jobs` in `workers` new processes, or in the caller's warm `executor`, calling
-    `done` in this process as each finishes."""
+            pool: Workers | None = None) -> None:
+    """Run `jobs` in `workers` new processes, or in the caller's warm `pool`, calling `done`
+    in this process as each finishes."""
     if not jobs:
         return
-    if executor is None:
-        with pool(min(workers, len(jobs))) as own:
+    if pool is None:
+        with Workers(min(workers, len(jobs))) as own:
             return execute(jobs, workers, done, own)
-    futures, orphans = {}, []
-    for job in jobs:
-        try:
-            futures[executor.submit(render_job, job)] = job
-        except BrokenProcessPool:
-            orphans.append(job)
-    for future in as_completed(futures):
-        try:
-            done(future.result())
-        except BrokenProcessPool:
-            orphans.append(futures[future])
-    for job in orphans:  # a dead worker fails every job in flight: retry each one alone
-        with pool(1) as alone:
+    seconds, memory = limits.RENDER_SECONDS, limits.RENDER_MEMORY
+    stopped = (f"error: the worker was stopped: over the {seconds:g} s time or "
+               f"{memory // limits.MiB} MiB memory limit, or it crashed")
+    waiting = deque((job, False) for job in jobs)  # (job, retried)
+    running = {}  # future -> (lane, job, retried, deadline)
+    free = list(range(len(pool)))[::-1]
+    while waiting or running:
+        while waiting and free:
+            lane, (job, retried) = free.pop(), waiting.popleft()
+            future = pool.submit(lane, job, seconds, memory)
+            running[future] = (lane, job, retried, time.monotonic() + seconds + 2 * limits.GRACE)
+        timeout = max(0.0, min(entry[3] for entry in running.values()) - time.monotonic())
+        finished, _ = wait(running, timeout, return_when=FIRST_COMPLETED)
+        for future in finished:
+            lane, job, retried, _ = running.pop(future)
+            free.append(lane)
             try:
-                result = alone.submit(render_job, job).result()
-            except BrokenProcessPool:
-                result = Result(job, error=f"{job.source}: error: the worker process died "
-                                           f"rendering {job.fmt}")
-        result.retried = True
-        done(result)
+                result = future.result()
+            except BrokenProcessPool:  # the worker died: once more in a fresh one, unless
+                code = pool.replace(lane)  # it was the kernel's CPU-time limit
+                if not retried and code != -signal.SIGXCPU:
+                    waiting.appendleft((job, True))
+                    continue
+                result = Result(job, error=f"{job.source}: {stopped}")
+            except Exception as err:  # the result could not come back: a bug
+                result = Result(job, error=f"{job.source}: error: internal error: "
+                                f"{type(err).__name__}: {err}", trace=traceback.format_exc())
+            if result.spent:
+                pool.replace(lane)
+            result.retried = retried
+            done(result)
+        for future, (lane, job, retried, deadline) in list(running.items()):
+            if time.monotonic() > deadline and not future.done():  # it does not answer
+                del running[future]
+                pool.replace(lane)
+                free.append(lane)
+                done(Result(job, error=f"{job.source}: {stopped}", retried=retried))
 
 
-def plan(sources: Iterable[Path], formats: Iterable[str], out: Path, house: Path) -> list[Job]:
-    return [Job(source, fmt, out, house) for source in sources for fmt in formats]
+def plan(sources: Iterable[Path], formats: Iterable[str | None], out: Path | None,
+         house: Path, registry: str | None = None) -> list[Job]:
+    """The jobs for `sources` in `formats` (a format None: a check)."""
+    return [Job(source, fmt, out, house, registry) for source in sources for fmt in formats]
 
 
 def run(jobs: list[Job], workers: int | None = None, force: bool = False,
-        progress: bool | None = None, executor: ProcessPoolExecutor | None = None) -> Summary:
-    """Build the jobs' outputs that are out of date (all with `force`), reporting as they go:
-    a progress bar on a terminal, plain lines otherwise. All jobs share one output folder.
-    Workers are started for the run, unless a warm `executor` is given."""
+        progress: bool | None = None, pool: Workers | None = None,
+        debug: bool = False) -> Summary:
+    """Build the jobs' outputs that are out of date (all with `force`), or check their
+    sources, reporting as they go: a progress bar on a terminal, plain lines otherwise. All
+    jobs share one output folder. Workers are started for the run, unless a warm `pool` is
+    given."""
     start = time.perf_counter()
     summary = Summary()
     if not jobs:
         return summary
-    manifest = Manifest(jobs[0].out)
+    manifest = Manifest(jobs[0].out) if jobs[0].out else None
     todo, inputs = [], {}
     for job in jobs:
-        if not force and manifest.fresh(job.source, job.fmt, job.house, job.options):
+        if not job.fmt:
+            todo.append(job)
+        elif not force and manifest.fresh(job.source, job.fmt, job.house, job.options):
             summary.skipped.append(job)
             summary.outputs[job] = job.out / manifest.entry(job.source, job.fmt)[0]
         else:
@@ -186,30 +325,33 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
         progress = sys.stdout.isatty()
     try:
         if todo:
-            with _reporter(progress, len(todo)) as report:
+            with _reporter(progress, len(todo), debug) as report:
                 def done(result: Result) -> None:
                     job = result.job
                     if result.error:
                         summary.failed.append(result)
                     else:
                         summary.built.append(result)
+                    if result.output:
                         summary.outputs[job] = result.output
                         manifest.record(job.source, job.fmt, job.options, result.output,
                                         result.digest, inputs[job], result.extra)
                     report(result)
 
-                execute(todo, workers or default_workers(), done, executor)
+                execute(todo, workers or default_workers(), done, pool)
     finally:
-        manifest.save()
+        if manifest:
+            manifest.save()
     summary.seconds = time.perf_counter() - start
     return summary
 
 
 class _Lines:
-    """Plain lines, one per finished output: for logs and pipes."""
+    """Plain lines, one per finished output, a source's warnings once: for logs and pipes."""
 
-    def __init__(self, total: int):
-        pass
+    def __init__(self, total: int, debug: bool):
+        self.debug = debug
+        self.seen: dict[Path, set[str]] = {}
 
     def __enter__(self):
         return self
@@ -218,24 +360,28 @@ class _Lines:
         return False
 
     def __call__(self, result: Result) -> None:
-        if result.warnings:
-            print(result.warnings, end="", file=sys.stderr, flush=True)
-        if result.error:
-            print(result.error, file=sys.stderr, flush=True)
-        else:
+        seen = self.seen.setdefault(result.job.source, set())
+        for line in result.warnings.splitlines() + (result.error or "").splitlines():
+            if line not in seen:  # each format repeats the source's warnings
+                seen.add(line)
+                print(line, file=sys.stderr, flush=True)
+        if self.debug and result.trace:
+            print(result.trace, end="", file=sys.stderr, flush=True)
+        if result.output:
             print(f"{result.job.source}: wrote {result.output}", flush=True)
 
 
 class _Bar(_Lines):
     """A rich progress bar on the terminal, with the same lines printed above it."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, debug: bool):
+        super().__init__(total, debug)
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                    TimeElapsedColumn)
 
-        self.progress = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+        self.progress = Progress(TextColumn("working"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), transient=True)
-        self.task = self.progress.add_task("build", total=total)
+        self.task = self.progress.add_task("jobs", total=total)
 
     def __enter__(self):
         self.progress.start()
@@ -250,5 +396,5 @@ class _Bar(_Lines):
         self.progress.advance(self.task)
 
 
-def _reporter(progress: bool, total: int) -> _Lines:
-    return (_Bar if progress else _Lines)(total)
+def _reporter(progress: bool, total: int, debug: bool) -> _Lines:
+    return (_Bar if progress else _Lines)(total, debug)

@@ -10,13 +10,16 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import limits
 from .errors import SourceError
+from .model import Location
 
 if TYPE_CHECKING:
     from .house import HouseStyle
     from .model import Document
+    from .registry import Registry
 
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "docx", "html")
 
 
 def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
@@ -33,14 +36,22 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
     return [p for p in found if not langs or p.stem in langs]
 
 
-def load(path: Path, house: HouseStyle) -> Document:
-    """Read and check one source: everything short of rendering."""
-    from . import reader, transforms
+def load(path: Path, house: HouseStyle, registry: Registry | None = None) -> Document:
+    """Read and check one source: everything short of rendering. The registry, if any,
+    titles the documents cited by their index."""
+    from . import indexing, localize, reader, transforms
+    from .translation.commands import drift  # here: the translation package imports build
 
-    doc = reader.read(path, house.units)
-    transforms.resolve_citations(doc, _bibliography(doc))
+    labels = house.labels(path.stem)
+    doc = reader.read(path, house.units, labels.get("quotes", "“”‘’"))
+    indexing.check_scheme(doc, house.index_scheme)
+    titles = indexing.titles(registry)
+    transforms.resolve_citations(doc, indexing.cite_documents(
+        doc, _bibliography(doc, titles), house.organisation, titles))
     transforms.number_notes(doc)
     transforms.assign_heading_ids(doc)
+    localize.apply(doc, labels)
+    drift(doc, house)
     return doc
 
 
@@ -49,16 +60,21 @@ def bibliography_path(doc: Document) -> Path:
     return doc.source.parent / (doc.meta.bibliography or "references.bib")
 
 
-def _bibliography(doc: Document):
+def _bibliography(doc: Document, titles=None):
     from .citations import load_bibliography
 
+    folder = doc.source.parent
     path = bibliography_path(doc)
-    if path.is_file():
-        return load_bibliography(path)
-    if doc.meta.bibliography:
-        raise SourceError(doc.meta.locations["bibliography"],
-                          f"bibliography file '{doc.meta.bibliography}' not found")
-    return None
+    location = doc.meta.locations["bibliography"] if doc.meta.bibliography else Location(path, 1)
+    if doc.meta.bibliography and not path.is_file():
+        raise SourceError(location, f"bibliography file '{doc.meta.bibliography}' not found")
+    if not path.is_file():
+        return None
+    if not limits.inside(path, [folder]):
+        raise SourceError(location, f"bibliography file '{path.relative_to(folder)}' lies "
+                          "outside the document folder")
+    limits.check_size(path, limits.SOURCE_BYTES, "bibliography")
+    return load_bibliography(path, titles)
 
 
 def output_path(doc: Document, out: Path, fmt: str) -> Path:
@@ -67,10 +83,20 @@ def output_path(doc: Document, out: Path, fmt: str) -> Path:
 
 
 def render(doc: Document, house: HouseStyle, fmt: str) -> bytes:
-    from .writers import html, pdf  # WeasyPrint is imported only when rendering
+    """The bytes of `doc` in format `fmt`; each writer (and WeasyPrint, for the PDF only) is
+    imported when first needed."""
+    if fmt == "docx":
+        from .writers import docx
+        return docx.render(doc, house)
+    from .writers import html
+    if fmt == "html":
+        return html.page(doc, house).encode("utf-8")
+    from . import transforms
+    from .writers import pdf
 
     folder = doc.source.parent.resolve()
-    return pdf.render(html.render(doc, house), folder, [folder, house.root])
+    origins = {image.url: image.location for image in transforms.images(doc)}
+    return pdf.render(html.render(doc, house), folder, [folder, house.root], origins)
 
 
 def build(doc: Document, house: HouseStyle, out: Path, formats: list[str]) -> list[Path]:

@@ -2,8 +2,9 @@
 
 The manifest `<out>/.briefing-cache.json` holds, per output file, the source and format it came
 from, the options, the SHA-256 of the output itself and of every input: the source, its
-bibliography, the house style files its format uses (`STYLE_FILES`), the pipeline's code (its
-version) and the renderer's version file. A file is re-hashed only when its size or mtime
+bibliography and images, a translation's original and sync record, the house style files its
+format uses (`STYLE_FILES`), the pipeline's code (its version) and the writer library's
+version file. A file is re-hashed only when its size or mtime
 changed, or when it was modified less than `RACY_NS` before it was hashed (a second edit within
 the same clock tick keeps the mtime, as git's "racily clean" entries). Checking reads no
 Markdown and imports no renderer. Deleting the manifest is safe: everything is built again.
@@ -28,11 +29,14 @@ RACY_NS = 2_000_000_000
 
 # The house style files each format is built from (globs under the house style folder). A
 # format not listed here depends on the whole folder.
+_LOADING = ("house.yaml", "labels.yaml", "index.yaml", "citation.csl", "tokens.yaml")
 STYLE_FILES = {
-    "pdf": ("house.yaml", "labels.yaml", "citation.csl", "templates/*", "print.css", "fonts/*"),
+    "pdf": (*_LOADING, "templates/*", "print.css", "fonts/*"),
+    "docx": (*_LOADING, "docx.yaml"),
+    "html": (*_LOADING, "templates/*", "screen.css", "fonts/*"),
 }
 # The package whose version decides each format's bytes: its `__init__.py` is an input.
-RENDERERS = {"pdf": "weasyprint"}
+RENDERERS = {"pdf": "weasyprint", "docx": "docx", "html": "fontTools"}
 PIPELINE = Path(__file__).resolve().parent
 
 
@@ -135,7 +139,8 @@ class Manifest:
         self._dirty = True
 
     def save(self) -> None:
-        if self._dirty:
+        """Write the manifest back if it changed; none is made for a folder with no output."""
+        if self._dirty and (self.outputs or self.path.exists()):
             data = {"schema": SCHEMA, "files": self.files, "outputs": self.outputs}
             build.write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
             self._dirty = False

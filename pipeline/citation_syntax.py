@@ -1,4 +1,5 @@
-"""Pandoc's bracketed citation syntax for markdown-it: `[@key]`, `[see @key, p. 12; @other]`.
+"""Pandoc's bracketed citation syntax for markdown-it: `[@key]`, `[see @key, p. 12; @other]`,
+and Pandoc's braces for a key with spaces: `[@{IOR 40/8247/2024}]`.
 
 Hand-written because no markdown-it-py plugin parses Pandoc citations. The rule emits one
 `cite` token whose `meta["items"]` holds (prefix, key, locator) triples and whose `content`
@@ -12,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 _ITEM = re.compile(
-    r"""^\s*(?P<prefix>(?:.*\s)?)-?@(?P<key>[\w][\w:.#$%&+?<>~/-]*?)
+    r"""^\s*(?P<prefix>(?:.*\s)?)-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>[\w][\w:.#$%&+?<>~/-]*?))
         \s*(?:,\s*(?P<locator>.*?))?\s*$""", re.X | re.S)
 
 
@@ -29,7 +30,8 @@ def _citation(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("cite", "", 0)
         token.content = src[pos:end + 1]
-        token.meta = {"items": [(m["prefix"].strip(), m["key"], (m["locator"] or "").strip())
+        token.meta = {"items": [(m["prefix"].strip(), (m["braced"] or m["key"]).strip(),
+                                 (m["locator"] or "").strip())
                                 for m in items]}
     state.pos = end + 1
     return True

@@ -24,6 +24,7 @@ What falls short:
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -70,6 +71,8 @@ _LOCATOR_LABELS = {alias: label for label, aliases in {
     "line": "l ll line lines",
 }.items() for alias in aliases.split()}
 _LATEX = LatexNodes2Text()
+# bibtexparser logs each block it fails to parse; we report the first one as a SourceError.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 _LATEX_SPECIALS = re.compile(r"[\\{}~$%&#^_-]")
 
 
@@ -91,6 +94,13 @@ class Bibliography:
     def location(self, key: str) -> Location:
         return self._locations[key]
 
+    def add_document(self, key: str, index: AIIndex, author: str, title: str = "") -> None:
+        """An entry for the document `index` of `author`, under the key `key`."""
+        item = {"type": "report", "author": [{"literal": author}], "publisher": author,
+                "number": str(index), "URL": index.url(),
+                "issued": {"date-parts": [[index.year]]}}
+        self._items[key] = {**item, "title": title} if title else item
+
     def format(self, items: list[CiteItem], lang: str = "en") -> list[Inline]:
         """One citation in the house note style, ending with a full stop.
 
@@ -106,14 +116,15 @@ class Bibliography:
         return _inlines(str(bibliography.cite(citation, None)))
 
 
-def load_bibliography(path: Path) -> Bibliography:
-    """Read a .bib file; raises SourceError at the first block that cannot be read."""
+def load_bibliography(path: Path, titles=None) -> Bibliography:
+    """Read a .bib file; raises SourceError at the first block that cannot be read.
+    `titles(index)`, if given, titles the entries that have an AI index but no title."""
     library = bibtexparser.parse_file(
         str(path), append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
     if library.failed_blocks:
         block = library.failed_blocks[0]
         raise SourceError(Location(path, block.start_line + 1), _failure(block))
-    return Bibliography({entry.key: _csl_item(entry, path) for entry in library.entries},
+    return Bibliography({entry.key: _csl_item(entry, path, titles) for entry in library.entries},
                         {entry.key: Location(path, entry.start_line + 1)
                          for entry in library.entries})
 
@@ -127,7 +138,7 @@ def _failure(block) -> str:
     return getattr(block.error, "abort_reason", None) or str(block.error)
 
 
-def _csl_item(entry: Entry, path: Path) -> dict:
+def _csl_item(entry: Entry, path: Path, titles=None) -> dict:
     """The CSL-JSON item for a BibTeX entry (without its id)."""
     def text(name: str) -> str:
         value = entry[name]
@@ -161,6 +172,8 @@ def _csl_item(entry: Entry, path: Path) -> dict:
             raise SourceError(where("index"), str(error)) from None
         item["number"] = str(index)
         item.setdefault("URL", index.url())
+        if "title" not in item and titles and titles(index):
+            item["title"] = titles(index)
     if entry.entry_type == "misc" and "URL" in item and not {"publisher", "number"} & set(item):
         item["type"] = "webpage"
     return item

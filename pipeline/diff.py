@@ -126,7 +126,8 @@ def checkout(source: Path, revision: str, into: Path) -> Path:
     return old
 
 
-def since(source: Path, revision: str, out: Path, house: Path, images: Path) -> Report:
+def since(source: Path, revision: str, out: Path, house: Path, images: Path,
+          registry: str | None = None) -> Report:
     """Build `source` as at `revision` and as now (incrementally, into `out`); compare."""
     from . import batch
 
@@ -136,8 +137,8 @@ def since(source: Path, revision: str, out: Path, house: Path, images: Path) -> 
         if not old_source.is_file():
             raise FileNotFoundError(f"{source.name} is not in revision {revision}")
         pdfs = []
-        for job in (batch.Job(old_source, "pdf", work / "out", house),
-                    batch.Job(source, "pdf", out, house)):
+        for job in (batch.Job(old_source, "pdf", work / "out", house, registry),
+                    batch.Job(source, "pdf", out, house, registry)):
             summary = batch.run([job], 1, progress=False)
             if summary.failed:
                 raise RuntimeError(summary.failed[0].error)

@@ -1,4 +1,9 @@
-"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`."""
+"""The YAML front matter of a source: split off, parsed with line numbers, validated into `Meta`.
+
+A translation names its original (`original: en`) and takes from it every key it does not
+give itself: the shared ones (date, index, bibliography...) silently, the translatable ones
+(title, kind, event, short title) with a warning.
+"""
 from __future__ import annotations
 
 import datetime
@@ -8,53 +13,78 @@ from pathlib import Path
 
 import yaml
 
-from .errors import SourceError
+from . import limits
+from .errors import SourceError, warn
 from .index import AIIndex
 from .model import Location, Meta
 
 FIELDS = ("title", "kind", "event", "short_title", "date", "index", "unit", "bibliography",
-          "status", "keywords")
+          "status", "keywords", "original")
+TRANSLATABLE = ("title", "kind", "event", "short_title")
 REQUIRED = ("title", "date", "index")
 STATUSES = ("draft", "final")
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
-def split(text: str, path: Path) -> tuple[str, int]:
-    """Return the YAML text and the number of lines the front matter block spans."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML with dates left as text, so that a bad date is our error at its line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def split(text: str, path: Path) -> str:
+    """Return the YAML text of the front matter (which starts on the file's line 2)."""
     if not text.startswith("---"):
         raise SourceError(Location(path, 1), "the file must start with YAML front matter ('---')")
     first = _FENCE.match(text)
     end = _FENCE.search(text, first.end() + 1) if first else None
     if not end:
         raise SourceError(Location(path, 1), "front matter is not closed by a '---' line")
-    yaml_text = text[first.end() + 1:end.start()]
-    return yaml_text, text.count("\n", 0, end.end()) + 1
+    return text[first.end() + 1:end.start()]
 
 
-def parse(yaml_text: str, path: Path, units: dict) -> Meta:
-    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+def load(yaml_text: str, path: Path) -> tuple[dict, dict]:
+    """The mapping, its keys checked, and the locations of its values."""
     try:
+        _refuse_aliases(yaml_text, path)
         node = yaml.compose(yaml_text, Loader=_Loader)
         data = yaml.load(yaml_text, Loader=_Loader) if node else {}
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         raise SourceError(Location(path, mark.line + 2, mark.column + 1),
                           f"malformed YAML front matter: {err.problem or err.context}") from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow
+        before = yaml_text[:err.position]
+        raise SourceError(Location(path, before.count("\n") + 2,
+                                   err.position - (before.rfind("\n") + 1) + 1),
+                          f"malformed YAML front matter: {err.reason} "
+                          f"(character U+{err.character:04X})") from None
     start = Location(path, 1)
     if not isinstance(data, dict):
         raise SourceError(start, "front matter must be a mapping of 'key: value' lines")
 
-    locations = {k.value: Location(path, k.start_mark.line + 2, k.start_mark.column + 1)
-                 for k, _ in node.value}
-    values = {k.value: Location(path, v.start_mark.line + 2, v.start_mark.column + 1)
-              for k, v in node.value}
-    for key in data:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+    values = {}
+    for key, value in node.value if node else []:
+        name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+        if name not in FIELDS:
+            close = difflib.get_close_matches(name, FIELDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(FIELDS)}"
-            raise SourceError(locations[key], f"unknown front-matter key '{key}'{hint}")
+            raise SourceError(Location(path, key.start_mark.line + 2, key.start_mark.column + 1),
+                              f"unknown front-matter key '{name}'{hint}")
+        values[name] = Location(path, value.start_mark.line + 2, value.start_mark.column + 1)
+    return data, values
+
+
+def parse(yaml_text: str, path: Path, units: dict) -> Meta:
+    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+    data, values = load(yaml_text, path)
+    start = Location(path, 1)
+    original = _inherit(data, values, path) if "original" in data else ""
     for key in REQUIRED:
         if data.get(key) in (None, ""):
             raise SourceError(start, f"missing required front-matter field '{key}'")
@@ -67,15 +97,11 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
             raise SourceError(values[key], f"'{key}' must be text")
         return str(value).strip()
 
-    when = data["date"]
-    if isinstance(when, datetime.datetime):
-        when = when.date()
-    if not isinstance(when, datetime.date):
-        try:
-            when = datetime.date.fromisoformat(str(when).strip())
-        except ValueError:
-            raise SourceError(values["date"],
-                              f"'date' must be a date like 2024-11-27, not {when!r}") from None
+    try:
+        when = datetime.date.fromisoformat(text("date"))
+    except ValueError:
+        raise SourceError(values["date"], "'date' must be a date like 2024-11-27, "
+                          f"not {data['date']!r}") from None
     try:
         index = AIIndex.parse(text("index"))
     except ValueError as err:
@@ -92,9 +118,41 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     bibliography = text("bibliography")
 
     return Meta(
-        title=text("title"), date=when, index=index, kind=text("kind", "Briefing"),
+        title=text("title"), date=when, index=index, kind=text("kind"),
         event=text("event"), short_title=text("short_title") or text("title"),
         unit=units.get(unit, unit or None), status=status,
         bibliography=Path(bibliography) if bibliography else None,
-        keywords=[str(k) for k in keywords], locations=values,
+        keywords=[str(k) for k in keywords], original=original, locations=values,
     )
+
+
+def _inherit(data: dict, values: dict, path: Path) -> str:
+    """Fill `data` with the original's keys it lacks; return the original's language."""
+    lang = str(data["original"] or "").strip()
+    source = path.with_name(f"{lang}.md") if _LANG.fullmatch(lang) else None
+    if lang == path.stem or not (source and source.is_file()):
+        raise SourceError(values["original"], f"'original' must name another language of this "
+                          f"document with its own source file, not {lang!r}")
+    limits.check_size(source, limits.SOURCE_BYTES, "source file")
+    original, original_values = load(split(source.read_text(encoding="utf-8-sig"), source),
+                                      source)
+    if "original" in original:
+        raise SourceError(original_values["original"], f"{path.name} names {source.name} as its "
+                          "original, which is itself a translation")
+    for key, value in original.items():
+        if key in FIELDS and key not in data:
+            data[key], values[key] = value, original_values[key]
+            if key in TRANSLATABLE:
+                warn(Location(path, 1), f"'{key}' is not translated: the original's is used")
+    return lang
+
+
+def _refuse_aliases(yaml_text: str, path: Path) -> None:
+    """Anchors and aliases (`&a`, `*a`) have no use in front matter, and aliases of aliases
+    expand exponentially ("billion laughs") in whatever walks the data: refuse them."""
+    for event in yaml.parse(yaml_text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise SourceError(Location(path, mark.line + 2, mark.column + 1),
+                              "YAML anchors and aliases (&name, *name) are not allowed in "
+                              "front matter")

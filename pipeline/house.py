@@ -1,15 +1,16 @@
-"""A house style: the folder under `styles/` holding templates, CSS, fonts, labels and units.
-
-YAML, Jinja2 and Babel are imported on use, so naming a house style (`root`) costs nothing.
-"""
+"""A house style: the folder under `styles/` holding design tokens, templates, CSS, fonts,
+labels and units."""
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import jinja2
+import jinja2
+import yaml
+
+from . import localize
+from .errors import warn
+from .index import IndexScheme
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 DEFAULT = "amnesty"
@@ -17,32 +18,52 @@ DEFAULT = "amnesty"
 
 class HouseStyle:
     def __init__(self, root: Path):
-        import yaml
-
         self.root = root.resolve()
         settings = yaml.safe_load((self.root / "house.yaml").read_text(encoding="utf-8"))
         self.organisation: str = settings["organisation"]
         self.units: dict = settings.get("units", {})
         self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
+        self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
+        self._warned: dict[str, set] = {}
 
     def labels(self, lang: str) -> dict:
-        """The labels for `lang`, English where the language lacks one."""
-        return {**self._labels["en"], **self._labels.get(lang, {})}
+        """The labels and settings for `lang`; a missing label is English, with a warning."""
+        own = self._labels.get(lang, {})
+        missing = sorted(set(self._labels["en"]) - set(own) - self._warned.get(lang, set()))
+        if missing and lang != "en":
+            self._warned.setdefault(lang, set()).update(missing)
+            warn(self.root / "labels.yaml", f"no '{lang}' label for {', '.join(missing)}: "
+                 "using the English")
+        return {**self._labels["en"], **own}
+
+    def language_tag(self, lang: str) -> str:
+        """The BCP 47 tag that Word's proofing tools get for `lang` (`en` -> `en-GB`)."""
+        return self._labels.get(lang, {}).get("language_tag", lang)
 
     @cached_property
     def templates(self) -> jinja2.Environment:
-        import jinja2
-        from babel.dates import format_date
-
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.root / "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True,
         )
         env.filters["kind"] = lambda node: type(node).__name__
-        env.filters["long_date"] = lambda day, lang: format_date(
-            day, self.labels(lang)["date_format"], locale=lang)
+        env.filters["long_date"] = lambda day, lang: localize.long_date(day, lang, self.labels(lang))
+        env.filters["direction"] = localize.direction
+        env.filters["digits"] = lambda number, lang: localize.digits(str(number), self.labels(lang))
         return env
+
+    def token_css(self, font_url=None) -> str:
+        """The tokens as CSS (@font-face rules, custom properties, page box); `font_url` maps a
+        font file name to its URL (default: the file in the house style's fonts/ folder)."""
+        font_url = font_url or (lambda name: (self.root / "fonts" / name).as_uri())
+        return self.templates.get_template("tokens.css.j2").render(tokens=self.tokens,
+                                                                   font_url=font_url)
+
+    @cached_property
+    def index_scheme(self) -> IndexScheme:
+        """The AI index series and subjects of this house (`index.yaml`)."""
+        return IndexScheme(self.root / "index.yaml")
 
     @property
     def citation_style(self) -> Path:

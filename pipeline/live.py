@@ -2,13 +2,12 @@
 
 Changes are noticed with watchfiles (inotify, no polling). `watch` re-runs the incremental
 build, which renders only the outputs whose inputs changed. `preview` serves one document's
-HTML on 127.0.0.1 and reloads the browser through server-sent events: on each save the HTML is
-rendered first, in this process, and the page reloads; the PDF is built after it, by a warm
-worker (replaced when the house style changes), and the page's link to it is refreshed. A stdlib HTTP server is enough for four routes and one
-user; EventSource is built into browsers, so the page needs no script library.
-
-Until a standalone HTML writer exists, the preview shows the HTML that `writers.html` makes for
-the PDF (stylesheet URLs pointed at this server), so it is laid out by the print stylesheet.
+standalone web page (the HTML output) on 127.0.0.1 and reloads the browser through
+server-sent events: on each save one warm worker (replaced if it dies or the house style
+changes) writes the web page first, and the page reloads; it writes the PDF after it, and the
+page's link to it is refreshed. Both are incremental builds into the output folder, within
+the limits of any build. A stdlib HTTP server is enough for a few routes and one user;
+EventSource is built into browsers, so the page needs no script library.
 """
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import batch, build, house as houses
-from .errors import LayoutError, SourceError
+from .errors import SourceError
 
 SCRIPT = Path(__file__).with_name("preview.js")
 STEP_MS = 20  # changes closer together than this are one save (editors write in a few ms)
@@ -38,7 +37,8 @@ def _changes(paths: list[Path], out: Path, stop: threading.Event | None):
 
 
 def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
-          workers: int | None, stop: threading.Event | None = None) -> int:
+          workers: int | None, registry: str | None = None,
+          stop: threading.Event | None = None) -> int:
     """Rebuild (incrementally) on every save until interrupted or `stop` is set."""
     print("watching for changes (Ctrl-C stops)", flush=True)
     try:
@@ -48,7 +48,8 @@ def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
             except SourceError as err:
                 print(err, file=sys.stderr, flush=True)
                 continue
-            summary = batch.run(batch.plan(sources, formats, out, houses.root()), workers)
+            summary = batch.run(batch.plan(sources, formats, out, houses.root(), registry),
+                                workers)
             print(summary, flush=True)
     except KeyboardInterrupt:
         pass
@@ -58,11 +59,12 @@ def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
 class Preview:
     """One document served at http://127.0.0.1:PORT/ while it is edited."""
 
-    def __init__(self, source: Path, out: Path, port: int = 0):
+    def __init__(self, source: Path, out: Path, port: int = 0, registry: str | None = None):
         self.source, self.out = source, out
+        self.jobs = {fmt: batch.Job(source, fmt, out, houses.root(), registry)
+                     for fmt in ("html", "pdf")}
         self.html = b""
-        self.house: houses.HouseStyle | None = None  # kept until a house style file changes
-        self.workers = None  # one warm worker for the PDF, replaced if it dies or the style changes
+        self.workers: batch.Workers | None = None  # one, kept warm across saves
         self.pdf: Path | None = None
         self.state = "building"  # of the PDF: building, ready, failed
         self._listeners: list[queue.Queue] = []
@@ -87,35 +89,30 @@ class Preview:
         with self._lock:
             self._listeners.remove(listener)
 
-    def render_html(self) -> None:
-        """The page, rendered here (no worker): the browser reloads before the PDF is done."""
-        from .writers import html
+    def _build(self, fmt: str) -> batch.Summary:
+        self.workers = self.workers or batch.Workers(1)
+        return batch.run([self.jobs[fmt]], 1, progress=False, pool=self.workers)
 
-        try:
-            house = self.house = self.house or houses.HouseStyle(houses.root())
-            doc = build.load(self.source, house)
-            page = html.render(doc, house).replace(house.root.as_uri() + "/", "/style/")
-        except (SourceError, OSError, LayoutError) as err:
-            print(err, file=sys.stderr, flush=True)
-            self.publish("failed", str(err))
+    def render_html(self) -> None:
+        """The web page, with the reload script; an error is shown on the last good page."""
+        summary = self._build("html")
+        if summary.failed:
+            self.publish("failed", summary.failed[0].error)
             return
+        page = summary.outputs[self.jobs["html"]].read_text(encoding="utf-8")
         self.html = page.replace("</body>", '<script src="/preview.js"></script>\n</body>').encode()
         self.publish("html")
 
     def render_pdf(self) -> None:
         self.state = "building"
-        job = batch.Job(self.source, "pdf", self.out, houses.root())
-        self.workers = self.workers or batch.pool(1)
-        summary = batch.run([job], 1, progress=False, executor=self.workers)
-        if any(result.retried for result in summary.built + summary.failed):
-            self._retire_workers()  # it died
-        self.pdf = summary.outputs.get(job, self.pdf)
+        summary = self._build("pdf")
+        self.pdf = summary.outputs.get(self.jobs["pdf"], self.pdf)
         self.state = "failed" if summary.failed else "ready"
         self.publish("pdf", self.state)
 
     def _retire_workers(self) -> None:
         if self.workers:
-            self.workers.shutdown(wait=False, cancel_futures=True)
+            self.workers.close()
             self.workers = None
 
     def rebuild(self) -> None:
@@ -130,8 +127,7 @@ class Preview:
             style = str(houses.root().resolve())
             for changes in _changes([self.source.parent], self.out, self.stop):
                 if any(path.startswith(style + os.sep) for _, path in changes):
-                    self.house = None  # and the worker, whose caches hold the old style
-                    self._retire_workers()
+                    self._retire_workers()  # its caches hold the old house style
                 self.rebuild()
         finally:
             self._retire_workers()
@@ -141,7 +137,7 @@ class Preview:
 
 
 def _handler(preview: Preview):
-    style = houses.root().resolve()
+    folder = preview.source.parent.resolve()  # the page's images are relative to it
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -156,15 +152,14 @@ def _handler(preview: Preview):
                 self._send(preview.state.encode(), "text/plain")
             elif path == "/events":
                 self._events()
-            elif path.startswith("/style/"):
-                file = os.path.realpath(style / path.removeprefix("/style/"))
-                if os.path.commonpath([style, file]) == str(style) and os.path.isfile(file):
-                    kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
+            else:
+                file = os.path.realpath(folder / path.lstrip("/"))
+                kind = mimetypes.guess_type(file)[0] or ""
+                if (os.path.commonpath([folder, file]) == str(folder) and os.path.isfile(file)
+                        and kind.startswith("image/")):
                     self._send(Path(file).read_bytes(), kind)
                 else:
                     self.send_error(404)
-            else:
-                self.send_error(404)
 
         def _send(self, body: bytes, kind: str) -> None:
             self.send_response(200)
@@ -201,8 +196,8 @@ def _handler(preview: Preview):
     return Handler
 
 
-def preview(source: Path, out: Path, port: int) -> int:
-    server = Preview(source, out, port)
+def preview(source: Path, out: Path, port: int, registry: str | None = None) -> int:
+    server = Preview(source, out, port, registry)
     print(f"previewing {source} at http://127.0.0.1:{server.port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve()

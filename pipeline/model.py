@@ -63,6 +63,14 @@ class Link:
 
 
 @dataclass
+class Image:
+    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder (checked on reading)."""
+    url: str  # as written, relative to the document's folder
+    alt: str
+    location: Location
+
+
+@dataclass
 class NoteRef:
     """A call to the note `label`; `number` (1-based, by first call) is set by a transform."""
     label: str
@@ -84,7 +92,16 @@ class Cite:
     location: Location
 
 
-Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, NoteRef, Cite]
+@dataclass
+class Isolate:
+    """A run set apart in its own direction (`dir`), e.g. a URL or index number inside Arabic
+    text; writers emit `<span dir="ltr">` (HTML/PDF) or a left-to-right run (DOCX)."""
+    children: list[Inline]
+    dir: str = "ltr"
+
+
+Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, Image, NoteRef, Cite,
+               Isolate]
 
 
 # Blocks --------------------------------------------------------------------------------
@@ -170,13 +187,14 @@ class Meta:
     title: str
     date: date
     index: object  # pipeline.index.AIIndex
-    kind: str = "Briefing"
+    kind: str = ""  # empty: the house label `kind` of the language ("Briefing")
     event: str = ""
     short_title: str = ""
     unit: object = None  # dict from the house style's units, or free text
     bibliography: Path | None = None
     status: str = "final"
     keywords: list[str] = field(default_factory=list)
+    original: str = ""  # language of the original, for a translation
     locations: dict[str, Location] = field(default_factory=dict)
 
 
@@ -188,3 +206,4 @@ class Document:
     meta: Meta
     blocks: list[Block]
     notes: list[Note] = field(default_factory=list)
+    outdated: list[str] = field(default_factory=list)  # stale passages of a draft translation

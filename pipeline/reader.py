@@ -5,7 +5,9 @@ its syntax tree onto our model and pins every problem to a source line and colum
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -13,15 +15,20 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from . import frontmatter, model as m
+from . import frontmatter, images, limits, model as m
 from .citation_syntax import citation_plugin
 from .errors import SourceError
 
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def _markdown() -> MarkdownIt:
-    return (MarkdownIt("commonmark", {"html": False, "typographer": True})
+@cache
+def markdown(quotes: str = "“”‘’") -> MarkdownIt:
+    """The parser; `quotes` are the language's typographic quotation marks."""
+    # markdown-it silently drops whatever lies deeper than maxNesting (a list counts 2):
+    # allow more than our own limit, which is checked with a location while converting.
+    return (MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
+                                      "maxNesting": 2 * limits.NESTING + 4})
             .enable(["table", "replacements", "smartquotes"])
             .use(front_matter_plugin)
             .use(footnote_plugin)
@@ -29,11 +36,9 @@ def _markdown() -> MarkdownIt:
             .use(citation_plugin))
 
 
-_MD = _markdown()
-
-
 def read_text(path: Path) -> str:
     """The file's text: UTF-8 (a byte-order mark is dropped), any line endings."""
+    limits.check_size(path, limits.SOURCE_BYTES, "source file")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -44,18 +49,40 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, units: dict) -> m.Document:
+def read(path: Path, units: dict, quotes: str = "“”‘’") -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
-    yaml_text, _ = frontmatter.split(text, path)
-    meta = frontmatter.parse(yaml_text, path, units)
+    meta = frontmatter.parse(frontmatter.split(text, path), path, units)
     env: dict = {}
-    tree = SyntaxTreeNode(_MD.parse(text, env))
+    tokens = markdown(quotes).parse(text, env)
+    _check_inline_depth(tokens, path)
+    try:
+        tree = SyntaxTreeNode(tokens)
+    except ValueError:  # the footnote plugin leaves a note defined inside a list unclosed
+        nested = re.search(r"(?:^|[ \t])(?:[-*+>]|\d+[.)])[ \t]+\[\^[^\]\n]*\]:", text, re.M)
+        line = text.count("\n", 0, nested.start()) + 1 if nested else 1
+        raise SourceError(m.Location(path, line), "a footnote definition inside a list or "
+                          "quote: define notes at the start of a line") from None
     converter = _Converter(path, text.split("\n"))
     blocks = converter.blocks(tree.children)
     converter.check_unused_definitions(env)
     return m.Document(source=path, lang=path.stem, slug=path.parent.name, meta=meta,
                       blocks=blocks, notes=converter.notes)
+
+
+def _too_deep(what: str) -> str:
+    return f"nested too deep: {what} may be at most {limits.NESTING} levels inside one another"
+
+
+def _check_inline_depth(tokens, path: Path) -> None:
+    """Emphasis and links nested beyond the limit (before anything recurses through them)."""
+    for token in tokens:
+        depth = 0
+        for child in token.children or []:
+            depth += child.nesting
+            if depth > limits.NESTING:
+                line = token.map[0] + 1 if token.map else 1
+                raise SourceError(m.Location(path, line), _too_deep("emphasis and links"))
 
 
 class _Converter:
@@ -64,19 +91,25 @@ class _Converter:
         self.notes: list[m.Note] = []
         self._inline_notes: dict[str, m.Location] = {}  # label of each ^[...] -> its call
         self._span = (0, len(lines))  # source lines of the block being converted
+        self._depth = -1  # blocks one inside the other; the body is 0
 
     def locate(self, needle: str, span: tuple[int, int] | None = None) -> m.Location:
-        """The first occurrence of `needle` within the source lines `span` (0-based, end excl.)."""
+        """The first occurrence of `needle` within the source lines `span` (0-based, end excl.),
+        or the span's first line."""
+        return self.find(needle, span) or m.Location(self.path, (span or self._span)[0] + 1)
+
+    def find(self, needle: str, span: tuple[int, int] | None = None) -> m.Location | None:
         start, end = span or self._span
         for number in range(start, min(end, len(self.lines))):
             column = self.lines[number].find(needle)
             if column >= 0:
                 return m.Location(self.path, number + 1, column + 1)
-        return m.Location(self.path, start + 1)
+        return None
 
     # Blocks ----------------------------------------------------------------------------
 
     def blocks(self, nodes) -> list[m.Block]:
+        self._enter()
         result = []
         for node in nodes:
             if node.map:
@@ -84,7 +117,14 @@ class _Converter:
             block = self.block(node)
             if block is not None:
                 result.append(block)
+        self._depth -= 1
         return result
+
+    def _enter(self) -> None:
+        """One level deeper; the templates and the layout recurse, so depth is limited."""
+        self._depth += 1
+        if self._depth > limits.NESTING:
+            raise SourceError(self.locate(""), _too_deep("lists, quotes and boxes"))
 
     def block(self, node):
         kind = node.type
@@ -179,7 +219,7 @@ class _Converter:
                 result.append(m.Link(node.attrs["href"], self._inlines(node.children),
                                      node.attrs.get("title", "")))
             elif kind == "image":
-                raise SourceError(self.locate("!["), "images are not supported yet")
+                result.append(self._image(node))
             elif kind == "footnote_ref":
                 result.append(self._note_ref(node))
             elif kind == "cite":
@@ -188,6 +228,14 @@ class _Converter:
             else:
                 raise SourceError(self.locate(""), f"unsupported inline Markdown: {kind}")
         return result
+
+    def _image(self, node) -> m.Image:
+        url = node.attrs["src"]  # as markdown-it normalised it: %-escaped
+        written = self.find(f"]({url}") or self.find(f"]({unquote(url)}")
+        location = (m.Location(self.path, written.line, written.column + 2) if written
+                    else self.locate("!["))
+        images.check(url, self.path.parent, location)
+        return m.Image(url, node.content, location)
 
     def _note_ref(self, node) -> m.NoteRef:
         label = node.meta.get("label")

@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .limits import inside
+
 
 class SandboxFetcher(URLFetcher):
     def __init__(self, roots: list[Path]):
@@ -22,7 +24,7 @@ class SandboxFetcher(URLFetcher):
             return super().fetch(url, headers)
         if parts.scheme == "file" and not parts.netloc:
             path = os.path.realpath(unquote(parts.path))
-            if any(os.path.commonpath([root, path]) == root for root in self.roots):
+            if inside(path, self.roots):
                 kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": kind})
         self.refused.append(url)

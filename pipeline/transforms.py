@@ -126,6 +126,20 @@ def assign_heading_ids(doc: m.Document) -> None:
             block.id = ident
 
 
+def images(doc: m.Document) -> list[m.Image]:
+    """Every image in the text and the notes."""
+    found: list[m.Image] = []
+
+    def collect(inlines: list[m.Inline]) -> list[m.Inline]:
+        found.extend(node for node in inlines if isinstance(node, m.Image))
+        return inlines
+
+    map_inlines(doc.blocks, collect)
+    for note in doc.notes:
+        map_inlines(note.blocks, collect)
+    return found
+
+
 def _walk(blocks: list[m.Block]):
     for block in blocks:
         yield block
@@ -143,6 +157,6 @@ def plain_text(inlines: list[m.Inline]) -> str:
             parts.append(node.text)
         elif isinstance(node, (m.SoftBreak, m.LineBreak)):
             parts.append(" ")
-        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
+        elif isinstance(node, (m.Emph, m.Strong, m.Link, m.Isolate)):
             parts.append(plain_text(node.children))
     return "".join(parts)

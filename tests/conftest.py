@@ -28,17 +28,51 @@ More text.
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_registry(tmp_path_factory):
+    """Tests never touch the developer's registry: theirs holds the documents of source/."""
+    path = tmp_path_factory.mktemp("registry") / "registry.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_REGISTRY", str(path))
+        assert main(["index", "import", str(ROOT / "source")]) == 0
+        yield path
+
+
 @pytest.fixture(scope="session")
 def house_style():
     return house.load()
 
 
 @pytest.fixture(scope="session")
-def sample_pdf(tmp_path_factory) -> Path:
+def sample_outputs(tmp_path_factory) -> Path:
+    """The folder holding the sample built in every format."""
     out = tmp_path_factory.mktemp("out")
     assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
-    (pdf,) = (out / SAMPLE.name).glob("*.pdf")
+    return out / SAMPLE.name
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_outputs) -> Path:
+    (pdf,) = sample_outputs.glob("*ENGLISH.pdf")
     return pdf
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(sample_outputs) -> dict[str, Path]:
+    """The sample's PDF in every language, as `briefing build` makes by default."""
+    return {pdf.stem.removeprefix("IOR5304122025"): pdf for pdf in sample_outputs.glob("*.pdf")}
+
+
+@pytest.fixture(scope="session")
+def sample_docx(sample_outputs) -> Path:
+    (docx,) = sample_outputs.glob("*ENGLISH.docx")
+    return docx
+
+
+@pytest.fixture(scope="session")
+def sample_html(sample_outputs) -> Path:
+    (html,) = sample_outputs.glob("*ENGLISH.html")
+    return html
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,23 @@ def test_build_one_file_with_language_filter(tmp_path, capsys):
     write_doc(folder)
     write_doc(folder, name="fr.md")
     out = tmp_path / "out"
-    assert main(["build", str(tmp_path / "source"), "--lang", "fr", "--out", str(out)]) == 0
+    assert main(["build", str(tmp_path / "source"), "--lang", "fr", "--format", "pdf",
+                 "--out", str(out)]) == 0
     assert sorted(p.name for p in (out / "brief").iterdir()) == ["IOR5387872024FRENCH.pdf"]
     assert main(["build", str(folder / "en.md"), "--format", "pdf", "--out", str(out)]) == 0
     assert sorted(p.name for p in (out / "brief").iterdir()) == [
         "IOR5387872024ENGLISH.pdf", "IOR5387872024FRENCH.pdf"]
     assert "wrote" in capsys.readouterr().out
+
+
+def test_build_any_combination_of_formats(tmp_path):
+    source = write_doc(tmp_path / "brief")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", "docx,html", "--out", str(out)]) == 0
+    assert sorted(p.name for p in (out / "brief").iterdir()) == [
+        "IOR5387872024ENGLISH.docx", "IOR5387872024ENGLISH.html"]
+    assert main(["build", str(source), "--out", str(out)]) == 0  # default: every format
+    assert sorted(p.suffix for p in (out / "brief").iterdir()) == [".docx", ".html", ".pdf"]
 
 
 def test_nothing_to_build_is_an_error(tmp_path, capsys):

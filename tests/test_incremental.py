@@ -6,6 +6,7 @@ place, so it has a new inode.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 
 from conftest import MINIMAL, ROOT, SAMPLE, write_doc
 from pipeline import batch, cache, house
+from pipeline.build import FORMATS
 from pipeline.cli import main
 
 BIB = """\
@@ -28,8 +30,13 @@ BIB = """\
 
 
 def identities(out: Path) -> dict[str, int]:
-    """Inode of every output file, by path under `out`."""
-    return {path.relative_to(out).as_posix(): path.stat().st_ino for path in out.rglob("*.pdf")}
+    """Inode of every output file (PDF, DOCX, HTML), by path under `out`."""
+    return {path.relative_to(out).as_posix(): path.stat().st_ino for path in out.rglob("*.*")
+            if not path.name.startswith(".")}
+
+
+def outputs(folder: str, language: str) -> list[str]:
+    return [f"{folder}/IOR5387872024{language}.{fmt}" for fmt in ("docx", "html", "pdf")]
 
 
 def rebuilt(before: dict[str, int], out: Path) -> list[str]:
@@ -46,13 +53,13 @@ def two_languages(tmp_path):
     write_doc(source / "other")
     out = tmp_path / "out"
     assert main(["build", str(source), "--out", str(out)]) == 0
-    assert len(identities(out)) == 3
+    assert len(identities(out)) == 9
     return source, out
 
 
 def build(source: Path, out: Path, *options: str) -> batch.Summary:
     sources = sorted(source.rglob("*.md"))
-    return batch.run(batch.plan(sources, ["pdf"], out, house.root()), *options)
+    return batch.run(batch.plan(sources, FORMATS, out, house.root()), *options)
 
 
 def test_no_change_rebuild_skips_everything_without_importing_the_renderer(two_languages):
@@ -64,7 +71,7 @@ def test_no_change_rebuild_skips_everything_without_importing_the_renderer(two_l
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=ROOT, check=True)
     assert result.stdout.splitlines()[-1] == "0 []"
-    assert "built 0, skipped 3, failed 0" in result.stdout
+    assert "built 0, skipped 9, failed 0" in result.stdout
     assert rebuilt(before, out) == []
 
 
@@ -74,8 +81,8 @@ def test_editing_one_language_rebuilds_that_language_only(two_languages):
     fr = source / "brief" / "fr.md"
     fr.write_text(fr.read_text().replace("Text with a note.", "Un texte avec une note."))
     summary = build(source, out)
-    assert [r.job.source for r in summary.built] == [fr] and len(summary.skipped) == 2
-    assert rebuilt(before, out) == ["brief/IOR5387872024FRENCH.pdf"]
+    assert [r.job.source for r in summary.built] == [fr] * 3 and len(summary.skipped) == 6
+    assert rebuilt(before, out) == outputs("brief", "FRENCH")
 
 
 def test_bibliography_edit_rebuilds_the_documents_citing_from_it(two_languages):
@@ -83,43 +90,70 @@ def test_bibliography_edit_rebuilds_the_documents_citing_from_it(two_languages):
     before = identities(out)
     bib = source / "brief" / "references.bib"
     bib.write_text(bib.read_text().replace("A known document", "A renamed document"))
-    assert rebuilt(before, out) == [] and len(build(source, out).built) == 2
-    assert rebuilt(before, out) == ["brief/IOR5387872024ENGLISH.pdf", "brief/IOR5387872024FRENCH.pdf"]
+    assert rebuilt(before, out) == [] and len(build(source, out).built) == 6
+    assert rebuilt(before, out) == sorted(outputs("brief", "ENGLISH") + outputs("brief", "FRENCH"))
     # A references.bib appearing where there was none is an input too.
     (source / "other" / "references.bib").write_text(BIB)
-    assert [r.job.source.parent.name for r in build(source, out).built] == ["other"]
+    assert [r.job.source.parent.name for r in build(source, out).built] == ["other"] * 3
 
 
 def test_style_edit_rebuilds_what_depends_on_it(two_languages, tmp_path):
     source, out = two_languages
     style = tmp_path / "style"
     shutil.copytree(house.root(), style)
-    sources = sorted(source.rglob("*.md"))
-    jobs = batch.plan(sources, ["pdf"], out, style)
-    assert len(batch.run(jobs).built) == 3  # another house style is another option
-    before = identities(out)
-    (style / "citation.LICENSE.txt").write_text("not used by the PDF")
-    assert len(batch.run(jobs).skipped) == 3
-    css = style / "print.css"
-    css.write_text(css.read_text().replace("font-size: 9.5pt", "font-size: 10pt"))
-    assert len(batch.run(jobs).built) == 3
-    assert len(rebuilt(before, out)) == 3
+    jobs = batch.plan(sorted(source.rglob("*.md")), FORMATS, out, style)
+    assert len(batch.run(jobs).built) == 9  # another house style is another option
+
+    def formats_rebuilt(path: str, old: str, new: str) -> list[str]:
+        file = style / path
+        file.write_text(file.read_text().replace(old, new, 1))
+        summary = batch.run(jobs)
+        assert not summary.failed
+        return sorted({result.job.fmt for result in summary.built})
+
+    (style / "citation.LICENSE.txt").write_text("not used by any format")
+    assert len(batch.run(jobs).skipped) == 9
+    assert formats_rebuilt("print.css", "}", "}\n/* edited */") == ["pdf"]
+    assert formats_rebuilt("docx.yaml", "\n", "\n# edited\n") == ["docx"]
+    assert formats_rebuilt("screen.css", "}", "}\n/* edited */") == ["html"]
+    assert formats_rebuilt("tokens.yaml", "\n", "\n# edited\n") == sorted(FORMATS)
+    assert formats_rebuilt("labels.yaml", "\n", "\n# edited\n") == sorted(FORMATS)
     (style / "templates" / "extra.html.j2").write_text("{# a new template #}")
-    assert len(batch.run(jobs).built) == 3
+    assert sorted({result.job.fmt for result in batch.run(jobs).built}) == ["html", "pdf"]
+
+
+def test_a_translation_depends_on_its_original_and_sync_record(tmp_path):
+    """The original's front matter is inherited, the sync record decides what is outdated."""
+    folder = tmp_path / "doc"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "out"
+    jobs = batch.plan([folder / "fr.md"], ["html"], out, house.root())
+    (page,) = batch.run(jobs).outputs.values()
+    first = page.read_text()
+    assert len(batch.run(jobs).skipped) == 1
+    en = folder / "en.md"
+    text = en.read_text()
+    date = re.search(r"^date: (\d{4})-\d\d-\d\d$", text, re.M)
+    en.write_text(text.replace(date.group(0), f"date: {date.group(1)}-01-02"))
+    assert len(batch.run(jobs).built) == 1
+    assert page.read_text() != first and f"2 janvier {date.group(1)}" in page.read_text()
+    record = folder / ".translations" / "fr.json"
+    record.write_text(json.dumps(json.loads(record.read_text()), indent=2))
+    assert len(batch.run(jobs).built) == 1
 
 
 def test_force_rebuilds_all_and_the_cache_is_safe_to_delete(two_languages):
     source, out = two_languages
     good = {path: path.read_bytes() for path in out.rglob("*.pdf")}
     before = identities(out)
-    assert len(build(source, out, None, True).built) == 3
-    assert len(rebuilt(before, out)) == 3
+    assert len(build(source, out, None, True).built) == 9
+    assert len(rebuilt(before, out)) == 9
     (out / cache.MANIFEST).unlink()
-    assert len(build(source, out).built) == 3
+    assert len(build(source, out).built) == 9
     assert {path: path.read_bytes() for path in out.rglob("*.pdf")} == good
     (out / cache.MANIFEST).write_text("{not json")
-    assert len(build(source, out).built) == 3
-    assert len(build(source, out).skipped) == 3
+    assert len(build(source, out).built) == 9
+    assert len(build(source, out).skipped) == 9
 
 
 def test_a_changed_or_deleted_output_is_rebuilt(two_languages):
@@ -139,11 +173,11 @@ def test_a_failed_build_keeps_the_good_output_and_its_record(two_languages, caps
     good = en.read_text()
     en.write_text(good.replace("date: 2024-11-27\n", ""))
     summary = build(source, out)
-    assert len(summary.failed) == 1 and len(summary.skipped) == 2
+    assert len(summary.failed) == 3 and len(summary.skipped) == 6
     assert "missing required front-matter field 'date'" in summary.failed[0].error
     assert rebuilt(before, out) == []
     en.write_text(good)  # back as it was: the earlier output is still the right one
-    assert len(build(source, out).skipped) == 3
+    assert len(build(source, out).skipped) == 9
     assert rebuilt(before, out) == []
 
 

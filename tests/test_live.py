@@ -33,7 +33,7 @@ def test_watch_rebuilds_the_saved_language_only(tmp_path):
     english, french = out / "brief" / "IOR5387872024ENGLISH.pdf", out / "brief" / "IOR5387872024FRENCH.pdf"
     before = english.stat().st_ino, french.stat().st_ino
     stop = threading.Event()
-    watcher = threading.Thread(target=live.watch, args=([source], [], ["pdf"], out, 1, stop))
+    watcher = threading.Thread(target=live.watch, args=([source], [], ["pdf"], out, 1, None, stop))
     watcher.start()
     edits = iter(range(1000))
 
@@ -70,9 +70,15 @@ def test_preview_reloads_the_html_before_the_pdf_is_done(tmp_path):
         wait_for(lambda: get(preview.port, "/state") == (200, b"ready"), "the first PDF")
         status, page = get(preview.port, "/")
         assert status == 200 and b"A minimal briefing" in page
-        assert b'<script src="/preview.js">' in page and b'href="/style/print.css"' in page
-        assert get(preview.port, "/style/print.css")[0] == 200
-        assert get(preview.port, "/style/%2e%2e/%2e%2e/pyproject.toml")[0] == 404
+        # The standalone web page of the HTML output, with the reload script.
+        (written,) = (tmp_path / "out").rglob("*.html")
+        assert page == written.read_bytes().replace(
+            b"</body>", b'<script src="/preview.js"></script>\n</body>')
+        assert b"<style>" in page and b"data:font/ttf;base64," in page
+        (source.parent / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # an image beside it
+        assert get(preview.port, "/chart.png") == (200, b"\x89PNG\r\n\x1a\n")
+        assert get(preview.port, "/en.md")[0] == 404  # images only
+        assert get(preview.port, "/%2e%2e/%2e%2e/pyproject.toml")[0] == 404
         assert b"EventSource" in get(preview.port, "/preview.js")[1]
 
         events = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=30)

@@ -6,33 +6,65 @@ come from the document, and the file identifier is a hash of the content.
 """
 from __future__ import annotations
 
+import logging
+import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import urljoin
 
 from weasyprint import HTML
+from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
 from .. import footnote_layout
-from ..errors import LayoutError
+from ..errors import LayoutError, SourceError
 from ..sandbox import SandboxFetcher
 
-OPTIONS = {"pdf_variant": "pdf/a-2a"}
+OPTIONS = {"pdf_variant": "pdf/a-2a", "custom_metadata": True}  # /aiindex in the Info
+
+
+class _Failures(logging.Handler):
+    """Collects what WeasyPrint logs as errors (a resource it could not load, mostly)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage().rstrip(": "))
 
 
 @cache
-def _fonts() -> FontConfiguration:
-    """One font configuration per process: faster, and memory stays flat across renders."""
+def _fonts(faces: tuple[str, ...] = ()) -> FontConfiguration:
+    """One font configuration per set of `@font-face` rules (WeasyPrint keeps the first face
+    registered under a name): faster, and memory stays flat across renders."""
     return FontConfiguration()
 
 
-def render(html: str, base: Path, roots: list[Path]) -> bytes:
-    """Lay out `html` (relative URLs resolve against `base`) and return the PDF bytes."""
+def render(html: str, base: Path, roots: list[Path], origins: dict | None = None) -> bytes:
+    """Lay out `html` (relative URLs resolve against `base`) and return the PDF bytes.
+
+    Nothing outside `roots` is read, and nothing is left out quietly: a URL that was refused
+    or failed to load (WeasyPrint only logs those) is a SourceError at its place in `origins`
+    (relative URL: Location), or else a LayoutError.
+    """
     footnote_layout.apply()
-    fetcher = SandboxFetcher(roots)
-    document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-        font_config=_fonts(), **OPTIONS)
-    if fetcher.refused:
-        raise LayoutError(f"refused to load {', '.join(fetcher.refused)}")
+    fetcher, failures = SandboxFetcher(roots), _Failures()
+    base_url = base.as_uri() + "/"
+    LOGGER.addHandler(failures)
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=_fonts(tuple(re.findall(r"@font-face[^}]*}", html))), **OPTIONS)
+    finally:
+        LOGGER.removeHandler(failures)
+    problems = [f"refused to load {url}: outside the document and house style folders"
+                for url in fetcher.refused] + failures.messages
+    for url, location in (origins or {}).items():
+        for problem in problems:
+            if urljoin(base_url, url) in problem:
+                raise SourceError(location, f"image '{url}': {problem}")
+    if problems:
+        raise LayoutError("; ".join(problems))
     misplaced = footnote_layout.misplaced_footnotes(document)
     if misplaced:
         raise LayoutError("; ".join(f"footnote {n} lands on page {body}, its call on page {call}"

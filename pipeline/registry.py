@@ -1,0 +1,313 @@
+"""The registry of AI index numbers: who has which number, so no two documents share one.
+
+One table of documents, unique on the whole index (series, subject, number, year), and one
+counter row: the organisation-wide four-digit counter. `reserve` hands out the counter's next
+number that no document of that year holds, in one transaction that first locks the counter
+row (`SELECT … FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so concurrent editors
+queue in the database and the unique constraint backs it up. Two backends behind one class:
+an SQLite file (embedded default, standard library) and PostgreSQL (psycopg 3) for a team.
+
+Where the registry is: `--registry`, else `$BRIEFING_REGISTRY`, else `registry` under
+`[tool.briefing]` in the `pyproject.toml` of the working folder or a parent (relative to it),
+else `registry.sqlite3` beside that `pyproject.toml` (or in the working folder).
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import sqlite3
+import sys
+import tomllib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .index import COUNTER_SIZE, AIIndex
+
+DEFAULT = "registry.sqlite3"  # beside pyproject.toml
+RESERVED, PUBLISHED = "reserved", "published"
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS ai_index_counter (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    next_number INTEGER NOT NULL CHECK (next_number >= 0 AND next_number < {COUNTER_SIZE})
+);
+CREATE TABLE IF NOT EXISTS ai_index_documents (
+    series TEXT NOT NULL,
+    subject INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('{RESERVED}', '{PUBLISHED}')),
+    title TEXT NOT NULL DEFAULT '',
+    slug TEXT NOT NULL DEFAULT '',
+    registered TEXT NOT NULL,
+    UNIQUE (series, subject, number, year)
+);
+CREATE INDEX IF NOT EXISTS ai_index_documents_year ON ai_index_documents (year, number);
+"""
+_COLUMNS = "series, subject, number, year, status, title, slug, registered"
+
+
+class RegistryError(Exception):
+    """The registry refused an operation, or cannot be opened."""
+
+
+class NoRegistry(RegistryError):
+    """The configured SQLite file does not exist (and was not to be created)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    index: AIIndex
+    status: str  # RESERVED or PUBLISHED
+    title: str = ""
+    slug: str = ""
+    registered: str = ""  # UTC, ISO 8601
+
+
+def locate(option: str | None = None, start: Path | None = None) -> str:
+    """The configured registry: a file path or a `postgresql://` URL."""
+    if option:
+        return option
+    if os.environ.get("BRIEFING_REGISTRY"):
+        return os.environ["BRIEFING_REGISTRY"]
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            with pyproject.open("rb") as stream:
+                setting = tomllib.load(stream).get("tool", {}).get("briefing", {}).get(
+                    "registry", DEFAULT)
+            return setting if _is_url(setting) else str(candidate / setting)
+    return str(folder / DEFAULT)
+
+
+def open_registry(location: str, create: bool = True) -> "Registry":
+    """The registry at `location`; without `create`, a missing SQLite file is an error."""
+    if _is_url(location):
+        return PostgresRegistry(location)
+    if not create and not Path(location).is_file():
+        raise NoRegistry(f"no registry at {location} (run 'briefing index import' to make one)")
+    return SqliteRegistry(Path(location))
+
+
+def open_for_reading(location: str, quiet: bool = False) -> "Registry | None":
+    """The registry at `location` if it exists and opens, else None and a warning (none for
+    a missing file when `quiet`)."""
+    try:
+        return open_registry(location, create=False)
+    except RegistryError as err:
+        if not (quiet and isinstance(err, NoRegistry)):
+            print(f"briefing: warning: {err}", file=sys.stderr)
+        return None
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+class Registry:
+    """The operations. A backend provides `_connect` and `_transaction`, its parameter
+    marker, and the statements that lock the schema and the counter where its transaction
+    alone does not."""
+
+    marker = "?"
+    schema_lock = ""
+    counter_lock = ""
+
+    def __init__(self, location: str):
+        self.location = location
+        self._db = self._connect()
+        with self._transaction() as cursor:
+            if self.schema_lock:
+                cursor.execute(self.schema_lock)
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                cursor.execute(statement)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Registry":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def reserve(self, series: str, subject: int, year: int, title: str = "",
+                slug: str = "") -> AIIndex:
+        """The next number of the counter that no document of `year` holds, now reserved."""
+        if AIIndex(series, subject, 0, year).width != 4:
+            raise RegistryError(f"the counter hands out four-digit numbers: {year} is before "
+                                "the four-digit era")
+        with self._transaction() as cursor:
+            self._run(cursor, "INSERT INTO ai_index_counter (id, next_number) VALUES (1, 0) "
+                              "ON CONFLICT (id) DO NOTHING")
+            if self.counter_lock:
+                cursor.execute(self.counter_lock)
+            start = self._one(cursor, "SELECT next_number FROM ai_index_counter WHERE id = 1")[0]
+            taken = {row[0] for row in self._all(
+                cursor, "SELECT number FROM ai_index_documents WHERE year = ?", year)}
+            free = next(((start + step) % COUNTER_SIZE for step in range(COUNTER_SIZE)
+                         if (start + step) % COUNTER_SIZE not in taken), None)
+            if free is None:
+                raise RegistryError(f"every number of {year} is reserved or published")
+            index = AIIndex(series, subject, free, year)
+            self._insert(cursor, Entry(index, RESERVED, title, slug, _now()))
+            self._run(cursor, "UPDATE ai_index_counter SET next_number = ? WHERE id = 1",
+                      (free + 1) % COUNTER_SIZE)
+        return index
+
+    def register(self, index: AIIndex, title: str, slug: str) -> str:
+        """Record a published document; returns what changed: 'added', 'published' (it was
+        reserved), 'updated' or 'unchanged'. RegistryError if another document holds it."""
+        with self._transaction() as cursor:
+            entry = self._get(cursor, index)
+            if entry and entry.slug and slug and entry.slug != slug:
+                raise RegistryError(f"{index} is already registered to '{entry.slug}'")
+            if entry is None:
+                self._insert(cursor, Entry(index, PUBLISHED, title, slug, _now()))
+                return "added"
+            if (entry.status, entry.title, entry.slug) == (PUBLISHED, title, slug):
+                return "unchanged"
+            self._run(cursor, "UPDATE ai_index_documents SET status = ?, title = ?, slug = ? "
+                      "WHERE series = ? AND subject = ? AND number = ? AND year = ?",
+                      PUBLISHED, title, slug, *_key(index))
+            return "published" if entry.status == RESERVED else "updated"
+
+    def release(self, index: AIIndex) -> None:
+        """Give back a reserved number; a published one is never released."""
+        with self._transaction() as cursor:
+            entry = self._get(cursor, index)
+            if entry is None:
+                raise RegistryError(f"{index} is not in the registry")
+            if entry.status == PUBLISHED:
+                raise RegistryError(f"{index} is published ('{entry.slug}'): it cannot be released")
+            self._run(cursor, "DELETE FROM ai_index_documents WHERE series = ? AND subject = ? "
+                      "AND number = ? AND year = ?", *_key(index))
+
+    def get(self, index: AIIndex) -> Entry | None:
+        with self._transaction() as cursor:
+            return self._get(cursor, index)
+
+    def entries(self) -> list[Entry]:
+        """Every registered document, by year then number."""
+        with self._transaction() as cursor:
+            rows = self._all(cursor, f"SELECT {_COLUMNS} FROM ai_index_documents "
+                                     "ORDER BY year, number, series, subject")
+        return [_entry(row) for row in rows]
+
+    def start_counter(self, number: int) -> bool:
+        """Set where the counter starts, if it has never handed out a number; True if set."""
+        with self._transaction() as cursor:
+            self._run(cursor, "INSERT INTO ai_index_counter (id, next_number) VALUES (1, ?) "
+                              "ON CONFLICT (id) DO NOTHING", number % COUNTER_SIZE)
+            return cursor.rowcount == 1
+
+    # Helpers ----------------------------------------------------------------------------
+
+    def _get(self, cursor, index: AIIndex) -> Entry | None:
+        row = self._one(cursor, f"SELECT {_COLUMNS} FROM ai_index_documents WHERE series = ? "
+                                "AND subject = ? AND number = ? AND year = ?", *_key(index))
+        return _entry(row) if row else None
+
+    def _insert(self, cursor, entry: Entry) -> None:
+        self._run(cursor, f"INSERT INTO ai_index_documents ({_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  *_key(entry.index), entry.status, entry.title, entry.slug, entry.registered)
+
+    def _run(self, cursor, sql: str, *params) -> None:
+        cursor.execute(sql.replace("?", self.marker), params)
+
+    def _one(self, cursor, sql: str, *params):
+        self._run(cursor, sql, *params)
+        return cursor.fetchone()
+
+    def _all(self, cursor, sql: str, *params) -> list:
+        self._run(cursor, sql, *params)
+        return cursor.fetchall()
+
+    def _connect(self):
+        raise NotImplementedError
+
+    @contextmanager
+    def _transaction(self):
+        """A transaction holding the right to write, yielding a cursor; an integrity
+        violation becomes a RegistryError."""
+        raise NotImplementedError
+
+
+class SqliteRegistry(Registry):
+    """An SQLite file: `BEGIN IMMEDIATE` takes the database's write lock for the whole
+    transaction, and other writers wait for it (up to the busy timeout)."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+
+    def _connect(self):
+        try:
+            db = sqlite3.connect(self.location, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.Error as err:
+            raise RegistryError(f"cannot open the registry {self.location}: {err}") from None
+        return db
+
+    @contextmanager
+    def _transaction(self):
+        cursor = self._db.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except sqlite3.IntegrityError as err:
+            cursor.execute("ROLLBACK")
+            raise RegistryError(f"the registry refused the change: {err}") from None
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+
+
+class PostgresRegistry(Registry):
+    """A PostgreSQL database: the counter row is locked with `SELECT … FOR UPDATE`, so
+    reservations from any number of machines are serialised by the server."""
+
+    marker = "%s"
+    schema_lock = "SELECT pg_advisory_xact_lock(4201537)"  # concurrent CREATE TABLE IF NOT EXISTS
+    counter_lock = "SELECT next_number FROM ai_index_counter WHERE id = 1 FOR UPDATE"
+
+    def _connect(self):
+        import psycopg  # only needed for a team registry
+
+        try:
+            return psycopg.connect(self.location, autocommit=True, connect_timeout=10)
+        except psycopg.Error as err:
+            raise RegistryError(f"cannot open the registry {_redacted(self.location)}: "
+                                f"{' '.join(str(err).split())}") from None
+
+    @contextmanager
+    def _transaction(self):
+        import psycopg
+
+        try:
+            with self._db.transaction(), self._db.cursor() as cursor:
+                yield cursor
+        except psycopg.errors.IntegrityError as err:
+            raise RegistryError("the registry refused the change: "
+                                f"{' '.join(str(err).split())}") from None
+
+
+def _key(index: AIIndex) -> tuple:
+    return index.series, index.subject, index.number, index.year
+
+
+def _entry(row) -> Entry:
+    series, subject, number, year, status, title, slug, registered = row
+    return Entry(AIIndex(series, subject, number, year), status, title, slug, registered)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password."""
+    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)

@@ -1,0 +1,160 @@
+"""`briefing translate export|import|status|sync`, and the translation checks that `build`
+and `check` run on a translated source. The translation modules are imported where used, so
+that naming the commands costs nothing."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import SourceError, warn
+from ..model import Document
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("translate", help="translator workflow: XLIFF/PO, drift")
+    actions = parser.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write an XLIFF 1.2 (or PO) file for a language")
+    export.add_argument("doc", nargs="?", type=Path, default=None, metavar="DOC",
+                        help="document folder (default: each under source/)")
+    export.add_argument("--lang", required=True, metavar="CODE")
+    export.add_argument("--po", action="store_true", help="write PO instead of XLIFF")
+    export.add_argument("-o", "--out", type=Path, metavar="FILE", help="output file")
+    imp = actions.add_parser("import", help="write an edited XLIFF or PO file back into <lang>.md")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    status = actions.add_parser("status", help="translated / stale / missing units")
+    status.add_argument("docs", nargs="*", type=Path, metavar="DOC")
+    mark = actions.add_parser("sync", help="record the translation as current with the original")
+    mark.add_argument("doc", nargs="?", type=Path, default=None, metavar="DOC")
+    mark.add_argument("--lang", required=True, metavar="CODE")
+
+
+def run(args: argparse.Namespace, house) -> int:
+    try:
+        return {"export": _export, "import": _import, "status": _status,
+                "sync": _sync}[args.action](args, house)
+    except SourceError as err:
+        print(err, file=sys.stderr)
+        return 1
+
+
+def _documents(paths: list[Path]) -> list[Path]:
+    found = []
+    for path in paths or [Path("source")]:
+        if not path.is_dir():
+            raise SourceError(path, "no such document folder")
+        found += [path] if any(path.glob("*.md")) else sorted(p for p in path.iterdir() if p.is_dir())
+    return found
+
+
+def _translations(folder: Path, langs: list[str] | None = None) -> list[Path]:
+    from . import sync
+
+    found = [p for p in sorted(folder.glob("*.md")) if sync.original_of(p)]
+    return [p for p in found if not langs or p.stem in langs]
+
+
+def _one(doc: Path | None, lang: str) -> Path:
+    sources = [p for folder in _documents([doc] if doc else []) for p in _translations(folder, [lang])]
+    if len(sources) != 1:
+        raise SourceError(doc or Path("source"), f"{len(sources)} translations into '{lang}' "
+                          "found: name one document folder")
+    return sources[0]
+
+
+def _export(args, house) -> int:
+    from . import exchange, sync
+
+    p = sync.pair(_one(args.doc, args.lang), house)
+    data = exchange.export_po(p) if args.po else exchange.export_xliff(p)
+    out = args.out or Path(f"{p.translation.parent.name}.{p.lang}.{'po' if args.po else 'xlf'}")
+    out.write_bytes(data)
+    counts = _counts(p)
+    print(f"{p.translation}: wrote {out} ({counts})")
+    return 0
+
+
+def _import(args, house) -> int:
+    from . import exchange, sync, writeback
+
+    if not args.file.is_file():
+        raise SourceError(args.file, "no such file")
+    imported = (exchange.import_po if args.file.suffix == ".po" else exchange.import_xliff)(args.file)
+    original = imported.document
+    translation = original.with_name(f"{imported.lang}.md")
+    if not translation.is_file():
+        raise SourceError(args.file, f"it translates {original} into '{imported.lang}', but "
+                          f"{translation} does not exist")
+    p = sync.pair(translation, house)
+    by_id = {s.unit.id: s for s in p.states}
+    for ident in imported.texts.keys() - by_id.keys():
+        warn(args.file, f"unit '{ident}' is no longer in {original}: skipped")
+    texts = {i: text for i, text in imported.texts.items() if i in by_id and
+             (by_id[i].target is None or by_id[i].target.text != text)}
+    writeback.write(p, texts)
+    sources = {i: imported.sources[i] for i in imported.texts if i in by_id}
+    sync.save(sync.pair(translation, house), sources)
+    print(f"{translation}: {len(texts)} units written, {len(sources)} synced")
+    return 0
+
+
+def _status(args, house) -> int:
+    from . import sync
+
+    for folder in _documents(args.docs):
+        for translation in _translations(folder):
+            p = sync.pair(translation, house)
+            print(f"{translation}: {_counts(p)}")
+            for state in p.states:
+                if state.status == "stale":
+                    print(f"  stale {state.unit.id} ({state.unit.location}, translation "
+                          f"{state.target.location})\n    was: {state.previous}\n    now: "
+                          f"{state.unit.text}")
+                elif state.status == "missing":
+                    print(f"  missing {state.unit.id} ({state.unit.location})")
+    return 0
+
+
+def _sync(args, house) -> int:
+    from . import sync
+
+    p = sync.pair(_one(args.doc, args.lang), house)
+    path = sync.save(p, everything=True)
+    print(f"{p.translation}: recorded {path} ({_counts(p)})")
+    return 0
+
+
+def _counts(p) -> str:
+    n = {k: sum(s.status == k for s in p.states) for k in ("translated", "stale", "missing")}
+    return ", ".join(f"{v} {k}" for k, v in n.items())
+
+
+# Hooks for build and check ---------------------------------------------------------------------
+
+def drift(doc: Document, house) -> None:
+    """A translation behind its original: an error for a final document, a visible mark on
+    a draft."""
+    from . import check, sync
+
+    if not doc.meta.original:
+        return
+    stale = sync.pair(doc.source, house).stale()
+    if not stale:
+        return
+    if doc.meta.status == "final":
+        for state in stale[1:]:
+            warn(state.target.location, f"translation outdated: the original changed at "
+                 f"{state.unit.location}")
+        first = stale[0]
+        raise SourceError(first.target.location, f"translation outdated: the original changed "
+                          f"at {first.unit.location} since this passage was synced ({len(stale)} "
+                          "stale; see `briefing translate status`)")
+    doc.outdated = [f"{s.target.location.path.name}:{s.target.location.line}: "
+                    f"{check._short(s.target.text)}" for s in stale]
+
+
+def structure(doc: Document, house) -> list[str]:
+    """`briefing check`: a translation's structure against its original's."""
+    from . import check, sync
+
+    return check.problems(sync.pair(doc.source, house)) if doc.meta.original else []

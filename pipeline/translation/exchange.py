@@ -1,0 +1,206 @@
+"""Exchange files for translators: XLIFF 1.2 (CAT tools: memoQ, Trados, Okapi) and PO
+(Weblate, Poedit).
+
+XLIFF: one `trans-unit` per unit; emphasis, links and inline notes as `bpt`/`ept` pairs,
+footnote calls, citations, code and URLs as `ph` placeholders, all holding their Markdown;
+a context note; `state` translated / needs-translation / needs-review-translation, the last
+with the previous original in an `alt-trans`. Written with lxml, read back through the safe
+parser of `pipeline/xliff.py` (no DOCTYPE, no entities, no network). PO: the unit's Markdown as msgid, its id as msgctxt, a stale unit
+fuzzy with the previous original as `#| msgid` (what msgmerge does). polib reads and writes it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import polib
+from lxml import etree
+
+from .. import xliff
+from ..errors import SourceError
+from ..model import Location
+from . import units as u
+from .sync import Pair
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+_Q = "{%s}" % NS
+_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_UNCONFIRMED = ("new", "needs-translation", "needs-review-translation")  # left stale on import
+_STATES = {"translated": "translated", "stale": "needs-review-translation",
+           "missing": "needs-translation"}
+
+
+class Imported:
+    """What an exchange file says: per unit id, the translation's Markdown and the source
+    text it was made from."""
+
+    def __init__(self, document: Path, lang: str):
+        self.document, self.lang = document, lang
+        self.texts: dict[str, str] = {}
+        self.sources: dict[str, str] = {}
+
+
+# XLIFF -------------------------------------------------------------------------------------
+
+def export_xliff(p: Pair) -> bytes:
+    root = etree.Element(_Q + "xliff", version="1.2", nsmap={None: NS})
+    file = etree.SubElement(root, _Q + "file", {
+        "original": str(p.original), "source-language": p.original.stem,
+        "target-language": p.lang, "datatype": "x-markdown",
+        "product-name": "briefing"})
+    etree.SubElement(etree.SubElement(file, _Q + "header"), _Q + "note").text = (
+        f"Translation of {p.original.name} into {p.translation.name}. Tags are Markdown: keep "
+        "every placeholder; footnote calls and citations may move within the sentence.")
+    body = etree.SubElement(file, _Q + "body")
+    for state in p.states:
+        unit = etree.SubElement(body, _Q + "trans-unit", {"id": state.unit.id,
+                                                        "resname": state.unit.kind})
+        _fill(etree.SubElement(unit, _Q + "source", {_LANG: p.original.stem}), state.unit.pieces)
+        if state.target is not None:
+            target = etree.SubElement(unit, _Q + "target", {_LANG: p.lang,
+                                                         "state": _STATES[state.status]})
+            _fill(target, _with_ids(state.target.pieces, state.unit.pieces))
+        if state.status == "stale":
+            alt = etree.SubElement(unit, _Q + "alt-trans", {"alttranstype": "previous-version"})
+            etree.SubElement(alt, _Q + "source").text = state.previous
+        etree.SubElement(unit, _Q + "note", {"from": "context"}).text = (
+            f"{state.unit.kind} at {state.unit.path.name}:{state.unit.lines[0] + 1}"
+            + (f"; {state.unit.context}" if state.unit.context else ""))
+    etree.indent(root, space=" ")
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def _with_ids(target: list, source: list) -> list:
+    """The translation's tags renumbered to match the source's (by native text, in order)."""
+    free = [t for t in source if isinstance(t, u.Tag)]
+    renumber = {}
+    out = []
+    for piece in target:
+        if isinstance(piece, u.Tag):
+            key = (piece.kind, piece.id)
+            if key not in renumber:
+                same = next((t for t in free if t.kind == piece.kind and t.native == piece.native
+                             and t.ctype == piece.ctype), None) or next(
+                    (t for t in free if t.kind == piece.kind and t.ctype == piece.ctype), None)
+                if same is not None:
+                    free.remove(same)
+                renumber[key] = same.id if same is not None else 1000 + piece.id
+            piece = u.Tag(piece.kind, renumber[key], piece.ctype, piece.native)
+            if piece.kind == "bpt":
+                renumber[("ept", key[1])] = renumber[key]
+        out.append(piece)
+    return out
+
+
+def _fill(element: etree._Element, pieces: list) -> None:
+    last = None
+    for piece in pieces:
+        if isinstance(piece, str):
+            if last is None:
+                element.text = (element.text or "") + piece
+            else:
+                last.tail = (last.tail or "") + piece
+        else:
+            last = etree.SubElement(element, _Q + piece.kind, {"id": str(piece.id), "ctype": piece.ctype})
+            last.text = piece.native
+
+
+def import_xliff(path: Path) -> Imported:
+    root = xliff.parse(path)
+    file = root.find(_Q + "file")
+    if file is None:
+        raise SourceError(Location(path, root.sourceline or 1), "not an XLIFF 1.2 file")
+    result = Imported(Path(file.get("original", "")), file.get("target-language", ""))
+    for unit in xliff.units(path, root):
+        if unit.target is None or unit.target.get("state") in _UNCONFIRMED:
+            continue
+        source_pieces = _read(unit.source, unit.location)
+        target_pieces = _read(unit.target, unit.location)
+        natives = {(t.kind, t.id): t for t in source_pieces if isinstance(t, u.Tag)}
+        _check_tags(unit.location, unit.id, natives,
+                    [t for t in target_pieces if isinstance(t, u.Tag)])
+        pieces = [natives[(p.kind, p.id)] if isinstance(p, u.Tag) else p for p in target_pieces]
+        if u.plain(pieces).strip():
+            result.texts[unit.id] = u.to_markdown(pieces)
+            result.sources[unit.id] = u.to_markdown(source_pieces)
+    return result
+
+
+def _read(element: etree._Element, where: Location) -> list:
+    pieces: list = [element.text] if element.text else []
+    for child in element:
+        if isinstance(child.tag, str):  # not a comment or processing instruction
+            kind = etree.QName(child).localname
+            if kind not in ("ph", "bpt", "ept", "x"):
+                raise SourceError(where, f"unexpected <{kind}> inside "
+                                  f"<{etree.QName(element).localname}>")
+            try:
+                pieces.append(u.Tag(kind, int(child.get("id", "")), child.get("ctype", ""),
+                                    child.text or ""))
+            except ValueError:
+                raise SourceError(where, f"<{kind}> without a numeric id") from None
+        if child.tail:
+            pieces.append(child.tail)
+    return pieces
+
+
+def _check_tags(where, ident, natives: dict, tags: list) -> None:
+    want = Counter(list(natives))
+    have = Counter((t.kind, t.id) for t in tags)
+    for key in want - have:
+        raise SourceError(where, f"trans-unit '{ident}': placeholder <{key[0]} id=\"{key[1]}\"> "
+                          f"({natives[key].native}) is missing from the target")
+    for key in have - want:
+        raise SourceError(where, f"trans-unit '{ident}': the target has <{key[0]} id=\"{key[1]}\">, "
+                          "which the source does not have (or has fewer times)")
+    depth = []
+    for tag in tags:  # paired tags must open before they close
+        if tag.kind == "bpt":
+            depth.append(tag.id)
+        elif tag.kind == "ept" and (not depth or depth.pop() != tag.id):
+            raise SourceError(where, f"trans-unit '{ident}': <ept id=\"{tag.id}\"> does not close "
+                              "the tag opened last")
+
+
+# PO ----------------------------------------------------------------------------------------
+
+_LOCKED = re.compile(r"\[\^[^\]]+\]|\[[^\[\]]*@[^\[\]]*\]|\]\([^)]*\)|<[a-z]+:[^>]*>|`[^`]*`")
+
+
+def export_po(p: Pair) -> bytes:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Project-Id-Version": p.original.parent.name, "Language": p.lang,
+                   "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                   "Content-Transfer-Encoding": "8bit", "X-Source-File": str(p.original)}
+    for state in p.states:
+        entry = polib.POEntry(msgctxt=state.unit.id, msgid=state.unit.text,
+                              msgstr=state.target.text if state.target else "",
+                              comment=state.unit.context,
+                              occurrences=[(state.unit.path.name, str(state.unit.lines[0] + 1))])
+        if state.status == "stale":
+            entry.flags.append("fuzzy")
+            entry.previous_msgid = state.previous
+        po.append(entry)
+    return str(po).encode("utf-8") + b"\n"
+
+
+def import_po(path: Path) -> Imported:
+    try:
+        po = polib.pofile(str(path))
+    except (OSError, ValueError) as err:
+        raise SourceError(Location(path, 1), f"not a readable PO file: {err}") from None
+    result = Imported(Path(po.metadata.get("X-Source-File", "")), po.metadata.get("Language", ""))
+    for entry in po:
+        if not entry.msgstr.strip() or "fuzzy" in entry.flags:
+            continue
+        where = Location(path, entry.linenum)
+        want, have = Counter(_LOCKED.findall(entry.msgid)), Counter(_LOCKED.findall(entry.msgstr))
+        for code in want - have:
+            raise SourceError(where, f"entry '{entry.msgctxt}': {code} is missing from msgstr")
+        for code in have - want:
+            raise SourceError(where, f"entry '{entry.msgctxt}': msgstr has {code}, which msgid "
+                              "does not have")
+        result.texts[entry.msgctxt] = " ".join(entry.msgstr.split())
+        result.sources[entry.msgctxt] = entry.msgid
+    return result

@@ -1,0 +1,153 @@
+"""Which unit of a translation renders which unit of the original, and whether it is current.
+
+The sync record `source/<slug>/.translations/<lang>.json` (committed) lists, per unit id, the
+original text the translation was last synced with (`source`) and that translation
+(`target`). Units are matched to the record by exact text, then, between matched
+neighbours, by position among units of the same kind (difflib), so inserting a unit in the
+original shifts nothing and an edited unit keeps its id. A unit whose original text
+differs from the recorded `source` is stale; without a record, translation and original are
+aligned by structure alone and nothing is known to be stale.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SourceError
+from ..model import Location
+from . import units as u
+
+
+@dataclass
+class State:
+    unit: u.Unit                  # of the original
+    target: u.Unit | None         # of the translation
+    status: str                   # translated, stale or missing
+    previous: str = ""            # for a stale unit: the original text it was translated from
+    recorded_source: str | None = None
+
+
+@dataclass
+class Pair:
+    """A translation and its original, segmented and aligned."""
+    original: Path
+    translation: Path
+    lang: str
+    states: list[State]
+    extra: list[u.Unit]  # translation units with no counterpart in the original
+
+    def stale(self) -> list[State]:
+        return [s for s in self.states if s.status == "stale"]
+
+
+def record_path(translation: Path) -> Path:
+    return translation.parent / ".translations" / f"{translation.stem}.json"
+
+
+def original_of(translation: Path) -> str | None:
+    """The `original:` language of a translation, None for an original."""
+    text = translation.read_text(encoding="utf-8-sig")
+    from .. import frontmatter
+    data, _ = frontmatter.load(frontmatter.split(text, translation), translation)
+    value = data.get("original")
+    return str(value).strip() if value else None
+
+
+def pair(translation: Path, house) -> Pair:
+    lang = original_of(translation)
+    if not lang:
+        raise SourceError(Location(translation, 1), "not a translation: no 'original:' in its "
+                          "front matter")
+    original = translation.with_name(f"{lang}.md")
+    ours = u.segment(original, house.labels(lang).get("quotes", "“”‘’"))
+    theirs = u.segment(translation, house.labels(translation.stem).get("quotes", "“”‘’"))
+    states = align(ours, theirs, _load(translation))
+    return Pair(original, translation, translation.stem, states, [t for t in theirs if not t.id])
+
+
+def _load(translation: Path) -> list[dict] | None:
+    path = record_path(translation)
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["units"]
+    except (ValueError, KeyError) as err:
+        raise SourceError(Location(path, 1), f"unreadable sync record: {err}") from None
+
+
+def align(original: list[u.Unit], translation: list[u.Unit], record: list[dict] | None) -> list[State]:
+    record = record or []
+    o2r = _match([(r["kind"], r["source"]) for r in record], [(x.kind, x.text) for x in original])
+    t2r = _match([(r["kind"], r["target"]) for r in record], [(x.kind, x.text) for x in translation])
+    r2t = {r: t for t, r in t2r.items()}
+    structural = _match([x.kind for x in translation], [x.kind for x in original], kinds=True)
+    used_t = set(r2t.values())
+    taken: set[str] = set()
+    states = []
+    for i, unit in enumerate(original):
+        r = o2r.get(i)
+        t = r2t.get(r) if r is not None else None
+        if t is None and structural.get(i) is not None and structural[i] not in used_t:
+            t = structural[i]
+        if t is not None:
+            used_t.add(t)
+        unit.id = record[r]["id"] if r is not None and record[r]["id"] not in taken else \
+            u.fresh_id(unit, taken)
+        taken.add(unit.id)
+        target = translation[t] if t is not None else None
+        if target is not None:
+            target.id = unit.id
+        source = record[r]["source"] if r is not None else None
+        if target is None:
+            states.append(State(unit, None, "missing", recorded_source=source))
+        elif source is not None and source != unit.text:
+            states.append(State(unit, target, "stale", source, source))
+        else:
+            states.append(State(unit, target, "translated", recorded_source=source))
+    return states
+
+
+def _match(previous: list, current: list, kinds: bool = False) -> dict[int, int]:
+    """current index -> previous index: equal items, then same-kind items in order within
+    each replaced stretch."""
+    matcher = difflib.SequenceMatcher(None, previous, current, autojunk=False)
+    result = {}
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            result.update({b0 + k: a0 + k for k in range(b1 - b0)})
+        elif op == "replace":
+            kind_of = (lambda x: x) if kinds else (lambda x: x[0])
+            free = list(range(a0, a1))
+            for b in range(b0, b1):
+                same = next((a for a in free if kind_of(previous[a]) == kind_of(current[b])), None)
+                if same is not None:
+                    free = free[free.index(same) + 1:]
+                    result[b] = same
+    return result
+
+
+def save(p: Pair, sources: dict[str, str] | None = None, everything: bool = False) -> Path:
+    """Write the sync record. A unit's recorded source becomes: the text given in `sources`
+    (by id; e.g. the source an imported translation was made from), else the current original
+    if `everything` or if it had none, else what it was."""
+    sources = sources or {}
+    units = []
+    for state in p.states:
+        if state.target is None:
+            continue
+        if state.unit.id in sources:
+            source = sources[state.unit.id]
+        elif everything or state.recorded_source is None:
+            source = state.unit.text
+        else:
+            source = state.recorded_source
+        units.append({"id": state.unit.id, "kind": state.unit.kind, "source": source,
+                      "target": state.target.text})
+    path = record_path(p.translation)
+    path.parent.mkdir(exist_ok=True)
+    data = {"original": p.original.stem, "units": units}
+    from ..build import write_atomic
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+    return path

@@ -1,0 +1,68 @@
+"""Write translated units into a translation's source, touching no other line."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .. import reader
+from ..build import write_atomic
+from .sync import Pair, State
+
+_PREFIX = {
+    "heading": re.compile(r"^\s*#+\s*"),
+    "item": re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+"),
+    "footnote": re.compile(r"^\s*\[\^[^\]]+\]:\s*"),
+    "paragraph": re.compile(r"^\s*"),
+}
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def write(p: Pair, texts: dict[str, str]) -> None:
+    """Put `texts` (unit id -> Markdown) into the translation file of `p`."""
+    lines = reader.read_text(p.translation).split("\n")
+    edits = []  # (line, order, function of lines)
+    previous_end = None
+    for order, state in enumerate(p.states):
+        if state.unit.id in texts:
+            edits.append(_edit(state, texts[state.unit.id], previous_end, lines, order))
+        if state.target is not None and not state.unit.kind.startswith("meta:"):
+            previous_end = state.target.lines[1]
+    for _, _, apply in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        apply(lines)
+    write_atomic(p.translation, "\n".join(lines).encode("utf-8"))
+
+
+def _edit(state: State, text: str, previous_end, lines, order):
+    kind = state.unit.kind
+    target = state.target
+    if kind.startswith("meta:"):
+        key = kind[5:]
+        line = yaml.safe_dump({key: text}, allow_unicode=True, width=10**6).strip()
+        if target is not None:
+            start = target.lines[0]
+            return start, order, lambda ls: ls.__setitem__(start, line)
+        close = lines.index("---", 1)  # a new key goes last in the front matter
+        return close, order, lambda ls: ls.insert(close, line)
+    if target is None:  # a unit the translation lacks: after the previous translated one
+        at = previous_end if previous_end is not None else len(lines)
+        block = {"heading": "#" * max(state.unit.level, 2) + " " + text, "item": "- " + text,
+                 "cell": None}.get(kind, text)
+        if kind.startswith("footnote:"):
+            block, at = f"[^{kind[9:].split('.')[0]}]: {text}", len(lines)
+        new = [block] if kind == "item" else ["", block]
+
+        def insert(ls):
+            ls[at:at] = new
+        return at, order, insert
+    start, end = target.lines
+    if kind == "cell":
+        def apply_cell(ls, row=start, column=target.column):
+            cells = _CELL_SPLIT.split(ls[row])
+            index = column + 1 if ls[row].lstrip().startswith("|") else column
+            cells[index] = f" {text} "
+            ls[row] = "|".join(cells)
+        return start, order, apply_cell
+    key = "footnote" if kind.startswith("footnote:") else kind if kind in _PREFIX else "paragraph"
+    prefix = (_PREFIX[key].match(lines[start]) or _PREFIX["paragraph"].match(lines[start])).group(0)
+    return start, order, lambda ls: ls.__setitem__(slice(start, end), [prefix + text])

@@ -1,0 +1,580 @@
+"""DOCX writer: the document as a Word file in the house style, for editors and translators.
+
+python-docx builds the package from its default template; the house's named styles are
+rebuilt from `docx.yaml` in terms of the design tokens (`tokens.yaml`), so the Word file, the
+PDF and the web page share one look. Footnotes are real Word footnotes (`docx_notes`).
+Arabic (or any right-to-left) sources get right-to-left paragraphs and runs with
+complex-script formatting, which python-docx has no API for; their left-to-right stretches
+(`Isolate`: URLs, index numbers, Latin citations) are runs without `w:rtl`, between
+left-to-right marks so that their edge punctuation stays with them in Word and LibreOffice. The zip is written with fixed
+member dates, so the bytes depend only on the inputs.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime, time
+from functools import cache
+
+import docx
+import yaml
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from .. import localize, model as m
+from ..house import HouseStyle
+from .docx_notes import Footnotes
+
+_LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
+
+
+def render(doc: m.Document, house: HouseStyle) -> bytes:
+    """The DOCX file's bytes."""
+    return _Writer(doc, house).write()
+
+
+class _Writer:
+    def __init__(self, doc: m.Document, house: HouseStyle):
+        self.doc, self.meta, self.house = doc, doc.meta, house
+        self.tokens = house.tokens
+        self.labels = house.labels(doc.lang)
+        self.lang_tag = house.language_tag(doc.lang)
+        self.rtl = localize.direction(doc.lang) == "rtl"
+        self.document = docx.Document()
+        _drop_legacy_parts(self.document)
+        self.body_pt = self.length(self.tokens["sizes"]["body"])
+        self._lists = _Numbering(self.document, self.tokens, self.length)
+        self._styles()
+        # Style ids by name, looked up once: python-docx scans every style on each lookup.
+        self.ids = {style.name: style.style_id for style in self.document.styles}
+        self.notes = Footnotes(self.document, self.ids["Footnote Text"],
+                               self.ids["Footnote Reference"])
+
+    # Tokens ----------------------------------------------------------------------------
+
+    def token(self, value):
+        """`sizes.title` -> the token's value; anything else as it is."""
+        if isinstance(value, str) and "." in value and value.split(".")[0] in self.tokens:
+            group, name = value.split(".", 1)
+            return self.tokens[group][name]
+        return value
+
+    def length(self, value) -> float:
+        """A CSS length (or a token naming one) in points."""
+        number, unit = _LENGTH.match(str(self.token(value)).split()[0]).groups()
+        factor = {"pt": 1, "mm": 72 / 25.4, "em": getattr(self, "body_pt", 0)}[unit]
+        return float(number) * factor
+
+    def colour(self, value) -> str:
+        return str(self.token(value)).lstrip("#").upper()
+
+    # Styles ----------------------------------------------------------------------------
+
+    def _styles(self) -> None:
+        styles = self.document.styles
+        spec = _style_spec(self.house.root / "docx.yaml")
+        fonts = self.tokens["fonts"]
+        defaults = styles.element.find(qn("w:docDefaults"))
+        run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for old in run_defaults.findall(qn("w:rFonts")) + run_defaults.findall(qn("w:lang")):
+            run_defaults.remove(old)
+        run_defaults.insert(0, _el("w:rFonts", {
+            "w:ascii": fonts["body"]["family"], "w:hAnsi": fonts["body"]["family"],
+            "w:eastAsia": fonts["body"]["family"], "w:cs": fonts["arabic"]["family"]}))
+        run_defaults.append(_el("w:lang", {"w:val": self.lang_tag,
+                                           "w:bidi": self.lang_tag if self.rtl else "ar-SA"}))
+        _sort_run_properties(run_defaults)
+        for element in styles.element.findall(qn("w:style")):
+            if element.get(qn("w:type")) == "table" and element.get(qn("w:default")) != "1":
+                styles.element.remove(element)  # the template's 140 coloured table styles
+        existing = {style.name: style for style in styles}
+        for name, props in spec.items():
+            kind = {"character": WD_STYLE_TYPE.CHARACTER}.get(props.get("type"),
+                                                              WD_STYLE_TYPE.PARAGRAPH)
+            style = existing.get(name) or styles.add_style(name, kind)
+            self._apply(style, props)
+
+    def _apply(self, style, props: dict) -> None:
+        element = style.element
+        for child in element.findall(qn("w:pPr")) + element.findall(qn("w:rPr")):
+            element.remove(child)  # the template's look (theme fonts, blue rules) goes
+        style.quick_style = True
+        if "based-on" in props:
+            style.base_style = self.document.styles[props["based-on"]]
+        font = style.font
+        if "font" in props:
+            family = self.tokens["fonts"][props["font"]]["family"]
+            font.name = family
+            element.get_or_add_rPr().rFonts.set(qn("w:cs"), family)
+        if "size" in props:
+            font.size = Pt(self.length(props["size"]))
+            element.get_or_add_rPr().append(_el("w:szCs", {"w:val": str(round(font.size.pt * 2))}))
+        for flag, attr in (("bold", "bold"), ("italic", "italic"), ("caps", "all_caps"),
+                           ("superscript", "superscript")):
+            if props.get(flag):
+                setattr(font, attr, True)
+        for flag, cs in (("bold", "w:bCs"), ("italic", "w:iCs")):
+            if props.get(flag):
+                element.get_or_add_rPr().append(OxmlElement(cs))
+        if "colour" in props:
+            font.color.rgb = RGBColor.from_string(self.colour(props["colour"]))
+        if "shade-runs" in props:
+            element.get_or_add_rPr().append(_shading(self.colour(props["shade-runs"])))
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            _sort_run_properties(element.rPr)
+            return
+        para = style.paragraph_format
+        if "before" in props:
+            para.space_before = Pt(self.length(props["before"]))
+        if "after" in props:
+            para.space_after = Pt(self.length(props["after"]))
+        if "leading" in props:
+            size = self.length(props.get("size", self.tokens["sizes"]["body"]))
+            para.line_spacing = Pt(size * float(self.token(props["leading"])))
+        if props.get("keep-next"):
+            para.keep_with_next = True
+        if "indent" in props:
+            para.left_indent = Pt(self.length(props["indent"]))
+        ppr = element.get_or_add_pPr()
+        if "numbering" in props:
+            ppr.append(self._lists.reference(props["numbering"]))
+        borders = [(edge, props[f"border-{edge}"]) for edge in ("top", "left")
+                   if f"border-{edge}" in props]
+        if borders:
+            pbdr = OxmlElement("w:pBdr")
+            for edge, (width, colour, gap) in borders:
+                if self.rtl and edge == "left":  # a box's edge is on the side text starts
+                    edge = "right"
+                pbdr.append(_el(f"w:{edge}", {
+                    "w:val": "single", "w:sz": str(round(self.length(width) * 8)),
+                    "w:space": str(round(self.length(gap))), "w:color": self.colour(colour)}))
+            ppr.append(pbdr)
+        if "shade" in props:
+            ppr.append(_shading(self.colour(props["shade"])))
+        if "outline" in props:
+            ppr.append(_el("w:outlineLvl", {"w:val": str(props["outline"])}))
+        if self.rtl:
+            ppr.append(OxmlElement("w:bidi"))
+        _sort_paragraph_properties(ppr)
+        _sort_run_properties(element.rPr)
+
+    # Document --------------------------------------------------------------------------
+
+    def write(self) -> bytes:
+        self._page()
+        self._masthead()
+        self._outdated()
+        self.blocks(self.doc.blocks)
+        self._footer()
+        self._properties()
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return _fixed_dates(buffer.getvalue(), datetime.combine(self.meta.date, time()))
+
+    def _page(self) -> None:
+        page, section = self.tokens["page"], self.document.sections[0]
+        section.page_width = Pt(self.length(page["width"]))
+        section.page_height = Pt(self.length(page["height"]))
+        for edge in ("top", "right", "bottom", "left"):
+            setattr(section, f"{edge}_margin", Pt(self.length(page[f"margin-{edge}"])))
+        footer_height = self.length(self.tokens["sizes"]["footer"]) * 1.4
+        section.footer_distance = Pt(self.length(page["margin-bottom"])
+                                     - self.length(self.tokens["spacing"]["footer-gap"])
+                                     - footer_height)
+        if self.rtl:
+            section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter",
+                                                  "w:docGrid", "w:printerSettings",
+                                                  "w:sectPrChange")
+
+    def _masthead(self) -> None:
+        meta = self.meta
+        self.paragraph(meta.kind, "Kind")
+        self.paragraph(meta.title, "Title")
+        if meta.event:
+            self.paragraph(meta.event, "Subtitle")
+        if isinstance(meta.unit, dict):
+            unit = self.paragraph("", "Unit")
+            self.run(unit, meta.unit["name"], bold=True, caps=True)
+            if meta.unit.get("web"):
+                unit.add_run().add_break()
+                self.inlines(unit, [self._ltr(m.Link(f"https://{meta.unit['web']}",
+                                                     [m.Text(meta.unit["web"])]))])
+            if meta.unit.get("social"):
+                self.inlines(unit, [m.Text(f" {self.labels['social']} "),
+                                    self._ltr(m.Text(meta.unit["social"]))])
+        elif meta.unit:
+            self.run(self.paragraph("", "Unit"), str(meta.unit), bold=True, caps=True)
+
+    def _footer(self) -> None:
+        section = self.document.sections[0]
+        footer = section.footer.paragraphs[0]
+        footer._p.style = self.ids["Footer"]
+        self._bidi(footer)
+        width = section.page_width - section.left_margin - section.right_margin
+        footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        gap = "\u2003\u2003"
+        self.inlines(footer, [
+            m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
+            m.Text(self.house.templates.filters["long_date"](self.meta.date, self.doc.lang)),
+            m.Text(f"{gap}{self.labels['index']} "), self._ltr(m.Text(str(self.meta.index)))])
+        self.run(footer, "\t")
+        self._page_field(footer)
+        if self.doc.outdated:  # on a line of its own above: the footer line is full
+            mark = footer.insert_paragraph_before()
+            mark._p.style = self.ids["Footer"]
+            self._bidi(mark)
+            self.run(mark, self.labels["outdated"], bold=True)
+
+    def _page_field(self, paragraph) -> None:
+        """A PAGE field: Word and LibreOffice print the page number there."""
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                           ("end", None)):
+            run = self.run(paragraph, "" if kind or text == " PAGE " else text, bold=True)
+            if kind:
+                run.append(_el("w:fldChar", {"w:fldCharType": kind}))
+            elif text == " PAGE ":
+                instr = _el("w:instrText", {"xml:space": "preserve"})
+                instr.text = text
+                run.append(instr)
+
+    def _outdated(self) -> None:
+        """A draft translation behind its original: which passages no longer match."""
+        if not self.doc.outdated:
+            return
+        note = self.paragraph("", "Box")
+        self.run(note, f"{self.labels['outdated']}. ", bold=True)
+        self.run(note, self.labels["outdated_note"])
+        for passage in self.doc.outdated:
+            self.paragraph(passage, "Box")
+
+    def _ltr(self, node: m.Inline) -> m.Inline:
+        """`node` as a left-to-right run where the document runs right to left."""
+        return m.Isolate([node]) if self.rtl else node
+
+    def _properties(self) -> None:
+        core, meta = self.document.core_properties, self.meta
+        moment = datetime.combine(meta.date, time())
+        core.title = meta.title
+        core.subject = f"{meta.kind}: {meta.title}"  # as in the PDF
+        core.keywords = ", ".join([str(meta.index)] + meta.keywords)
+        core.language = self.lang_tag
+        core.author = core.last_modified_by = self.house.organisation
+        core.identifier = str(meta.index)
+        core.category = meta.kind
+        core.comments = core.content_status = ""
+        core.created = core.modified = moment
+        core.last_printed = moment
+        core.revision = 1
+
+    # Blocks ----------------------------------------------------------------------------
+
+    def paragraph(self, text: str = "", style: str = "Normal"):
+        paragraph = self.document.add_paragraph()
+        paragraph._p.style = self.ids[style]
+        self._bidi(paragraph)
+        if text:
+            self.run(paragraph, text)
+        return paragraph
+
+    def blocks(self, blocks: list[m.Block], context: str = "", depth: int = 0) -> None:
+        for block in blocks:
+            self.block(block, context, depth)
+
+    def block(self, block: m.Block, context: str, depth: int) -> None:
+        if isinstance(block, m.Paragraph):
+            self.inlines(self.paragraph("", context or "Normal"), block.children)
+        elif isinstance(block, m.Heading):
+            style = "Box Title" if context == "Box" else f"Heading {min(block.level - 1, 3)}"
+            self.inlines(self.paragraph("", style), block.children)
+        elif isinstance(block, (m.BulletList, m.OrderedList)):
+            self.list(block, depth)
+        elif isinstance(block, m.BlockQuote):
+            self.blocks(block.blocks, "Quote", depth)
+        elif isinstance(block, m.Box):
+            self.blocks(block.blocks, "Box", depth)
+        elif isinstance(block, m.Table):
+            self.table(block)
+        elif isinstance(block, m.CodeBlock):
+            paragraph = self.paragraph("", context or "Normal")
+            for number, line in enumerate(block.text.rstrip("\n").split("\n")):
+                if number:
+                    paragraph.add_run().add_break()
+                self.run(paragraph, line, style="Code")
+        elif isinstance(block, m.ThematicBreak):
+            self.paragraph("\u2014", context or "Normal").alignment = 1  # centred em dash
+
+    def list(self, block, depth: int) -> None:
+        ordered = isinstance(block, m.OrderedList)
+        style = "List Number" if ordered else "List Bullet"
+        numbering = self._lists.new(block.start) if ordered else None
+        for item in block.items:
+            for index, child in enumerate(item.blocks):
+                if isinstance(child, (m.BulletList, m.OrderedList)):
+                    self.list(child, depth + 1)
+                    continue
+                if not isinstance(child, m.Paragraph):
+                    self.block(child, "", depth)
+                    continue
+                paragraph = self.paragraph("", style)
+                if index == 0:
+                    paragraph._p.get_or_add_pPr().append(
+                        self._lists.reference("number" if ordered else "bullet", depth, numbering))
+                else:  # a later paragraph of the item: no marker, same indent
+                    paragraph.paragraph_format.left_indent = self._lists.indent(depth + 1)
+                _sort_paragraph_properties(paragraph._p.pPr)
+                self.inlines(paragraph, child.children)
+
+    def table(self, block: m.Table) -> None:
+        rows = block.head + block.body
+        width = max(len(row) for row in rows)
+        table = self.document.add_table(rows=len(rows), cols=width)
+        _table_rules(table, self.colour("colours.muted"), self.colour("colours.ink"),
+                     len(block.head))
+        for r, row in enumerate(rows):
+            heading = r < len(block.head)
+            if heading:
+                table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for c, cell in enumerate(row):
+                paragraph = table.cell(r, c).paragraphs[0]
+                paragraph._p.style = self.ids["Table Heading" if heading else "Table Text"]
+                if cell.align:
+                    paragraph.alignment = {"left": 0, "center": 1, "right": 2}[cell.align]
+                self._bidi(paragraph)
+                self.inlines(paragraph, cell.children)
+        self.paragraph("", "Normal")  # Word needs a paragraph between a table and what follows
+
+    # Inlines ---------------------------------------------------------------------------
+
+    def inlines(self, paragraph, nodes: list[m.Inline], **formatting) -> None:
+        for node in nodes:
+            if isinstance(node, m.Text):
+                self.run(paragraph, node.text, **formatting)
+            elif isinstance(node, m.SoftBreak):
+                self.run(paragraph, " ", **formatting)
+            elif isinstance(node, m.LineBreak):
+                paragraph.add_run().add_break()
+            elif isinstance(node, m.Code):
+                self.run(paragraph, node.text, style="Code", **formatting)
+            elif isinstance(node, m.Emph):
+                self.inlines(paragraph, node.children, **{**formatting, "italic": True})
+            elif isinstance(node, m.Strong):
+                self.inlines(paragraph, node.children, **{**formatting, "bold": True})
+            elif isinstance(node, m.Link):
+                self.link(paragraph, node, formatting)
+            elif isinstance(node, m.NoteRef):
+                self.note_call(paragraph, node)
+            elif isinstance(node, m.Isolate):
+                ltr = node.dir == "ltr"
+                mark = "\u200e" if ltr else "\u200f"
+                self.run(paragraph, mark, ltr=ltr)
+                self.inlines(paragraph, node.children, **{**formatting, "ltr": ltr})
+                self.run(paragraph, mark, ltr=ltr)
+
+    def _bidi(self, paragraph) -> None:
+        """Make `paragraph` right-to-left when the document is."""
+        if self.rtl:
+            ppr = paragraph._p.get_or_add_pPr()
+            ppr.append(OxmlElement("w:bidi"))
+            _sort_paragraph_properties(ppr)
+
+    def run(self, paragraph, text: str, style: str | None = None, bold=False, italic=False,
+            caps=False, ltr=False):
+        """Append a run (`w:r`, returned) of plain `text` (a tab becomes `w:tab`), right to
+        left in a right-to-left document unless `ltr`. Built directly in XML: python-docx's
+        text setter goes character by character."""
+        r = OxmlElement("w:r")
+        flags = [tag for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
+                                      (caps, ("w:caps",)), (self.rtl and not ltr, ("w:rtl",)))
+                 if on for tag in tags]
+        if style or flags:
+            rpr = OxmlElement("w:rPr")
+            if style:
+                rpr.append(_el("w:rStyle", {"w:val": self.ids[style]}))
+            for tag in flags:
+                rpr.append(OxmlElement(tag))
+            r.append(rpr)
+        for number, part in enumerate(text.split("\t")):
+            if number:
+                r.append(OxmlElement("w:tab"))
+            if part:
+                t = _el("w:t", {"xml:space": "preserve"})
+                t.text = part
+                r.append(t)
+        paragraph._p.append(r)
+        return r
+
+    def link(self, paragraph, node: m.Link, formatting: dict) -> None:
+        part = paragraph.part
+        rel = part.relate_to(node.url, RT.HYPERLINK, is_external=True)
+        hyperlink = _el("w:hyperlink", {"r:id": rel})
+        paragraph._p.append(hyperlink)
+        before = len(paragraph._p)
+        self.inlines(paragraph, node.children, **formatting)
+        for r in list(paragraph._p)[before:]:  # move the runs just added into the link
+            rpr = r.get_or_add_rPr()
+            rpr.insert(0, _el("w:rStyle", {"w:val": self.ids["Hyperlink"]}))
+            hyperlink.append(r)
+
+    def note_call(self, paragraph, ref: m.NoteRef) -> None:
+        if not ref.first:  # a second call of a note: its number, as the PDF prints it
+            self.run(paragraph, str(ref.number), style="Footnote Reference")
+            return
+        note = self.doc.notes[ref.number - 1]
+        body = self.notes.reference(paragraph)
+        if self.rtl:
+            for run in body.runs:
+                run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+        for number, block in enumerate(note.blocks):
+            target = body if number == 0 else self.notes.add_paragraph()
+            self._bidi(target)
+            self.inlines(target, block.children)
+
+
+class _Numbering:
+    """The list numbering of the house: one bulleted and one numbered definition in
+    `word/numbering.xml` (replacing the template's), and a restart for each numbered list."""
+
+    LEVELS = 3
+
+    def __init__(self, document, tokens: dict, length):
+        self.element = document.part.numbering_part.element
+        for child in list(self.element):
+            self.element.remove(child)
+        self.step = Pt(length(tokens["spacing"]["list-indent"]))
+        for ident, (fmt, text) in enumerate((("bullet", tokens["lists"]["bullet"]),
+                                             ("decimal", "%{level}."))):
+            abstract = _el("w:abstractNum", {"w:abstractNumId": str(ident)})
+            abstract.append(_el("w:multiLevelType", {"w:val": "multilevel"}))
+            for level in range(self.LEVELS):
+                lvl = _el("w:lvl", {"w:ilvl": str(level)})
+                lvl.append(_el("w:start", {"w:val": "1"}))
+                lvl.append(_el("w:numFmt", {"w:val": fmt}))
+                lvl.append(_el("w:lvlText", {"w:val": text.format(level=level + 1)}))
+                lvl.append(_el("w:lvlJc", {"w:val": "left"}))
+                ppr = OxmlElement("w:pPr")
+                ppr.append(_el("w:ind", {"w:left": str(self.indent(level + 1).twips),
+                                         "w:hanging": str(self.step.twips)}))
+                lvl.append(ppr)
+                abstract.append(lvl)
+            self.element.append(abstract)
+        self.count = 0
+        self.kinds = {"bullet": self.new(abstract_id=0), "number": self.new(abstract_id=1)}
+
+    def indent(self, levels: int):
+        return Pt(self.step.pt * levels)
+
+    def new(self, start: int = 1, abstract_id: int = 1) -> int:
+        """A new numbering instance (a numbered list that starts at `start`)."""
+        self.count += 1
+        num = _el("w:num", {"w:numId": str(self.count)})
+        num.append(_el("w:abstractNumId", {"w:val": str(abstract_id)}))
+        if self.count > 2:
+            override = _el("w:lvlOverride", {"w:ilvl": "0"})
+            override.append(_el("w:startOverride", {"w:val": str(start)}))
+            num.append(override)
+        self.element.append(num)
+        return self.count
+
+    def reference(self, kind: str, level: int = 0, num_id: int | None = None):
+        """A `w:numPr` for a list paragraph."""
+        numpr = OxmlElement("w:numPr")
+        numpr.append(_el("w:ilvl", {"w:val": str(min(level, self.LEVELS - 1))}))
+        numpr.append(_el("w:numId", {"w:val": str(num_id or self.kinds[kind])}))
+        return numpr
+
+
+# XML helpers -----------------------------------------------------------------------------
+
+def _el(tag: str, attrs: dict[str, str]):
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(name), value)
+    return element
+
+
+def _shading(fill: str):
+    return _el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill})
+
+
+# Schema order of the children of w:pPr and w:rPr (ECMA-376 Part 1, 17.3.1.26 and 17.3.2.28).
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+              "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+              "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange"]
+_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
+              "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
+              "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+              "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+              "lang", "eastAsianLayout", "specVanish", "oMath"]
+
+
+def _sort_children(element, order: list[str]) -> None:
+    rank = {qn(f"w:{name}"): n for n, name in enumerate(order)}
+    children = sorted(element, key=lambda child: rank.get(child.tag, len(order)))
+    for child in children:
+        element.append(child)
+
+
+def _sort_paragraph_properties(ppr) -> None:
+    if ppr is not None:
+        _sort_children(ppr, _PPR_ORDER)
+
+
+def _sort_run_properties(rpr) -> None:
+    if rpr is not None:
+        _sort_children(rpr, _RPR_ORDER)
+
+
+def _table_rules(table, rule: str, heavy: str, head_rows: int) -> None:
+    """Horizontal rules only, as in print: thin between rows, heavier under the head."""
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        visible = edge in ("bottom", "insideH")
+        borders.append(_el(f"w:{edge}", {"w:val": "single" if visible else "nil",
+                                         **({"w:sz": "4", "w:space": "0", "w:color": rule}
+                                            if visible else {})}))
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                "w:tblCaption", "w:tblDescription")
+    if head_rows:
+        for cell in table.rows[head_rows - 1].cells:
+            tcpr = cell._tc.get_or_add_tcPr()
+            tcborders = OxmlElement("w:tcBorders")
+            tcborders.append(_el("w:bottom", {"w:val": "single", "w:sz": "8", "w:space": "0",
+                                              "w:color": heavy}))
+            tcpr.append(tcborders)
+
+
+def _drop_legacy_parts(document) -> None:
+    """Drop the template's `stylesWithEffects.xml` (a Word 2010 leftover that validators flag
+    once styles change) and its thumbnail (a picture of some other document)."""
+    for source in (document.part, document.part.package):
+        for rel_id, rel in list(source.rels.items()):
+            if not rel.is_external and rel.target_part.partname in (
+                    "/word/stylesWithEffects.xml", "/docProps/thumbnail.jpeg"):
+                del source.rels[rel_id]
+
+
+@cache
+def _style_spec(path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _fixed_dates(data: bytes, moment: datetime) -> bytes:
+    """The same zip with every member dated `moment`, so equal inputs give equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()

@@ -1,0 +1,158 @@
+"""The registry of AI index numbers, on both backends: the counter, its gaps and wrap, and
+many processes reserving at once. The PostgreSQL tests need a server: `.ci/run` starts one
+and sets BRIEFING_TEST_POSTGRES; in CI they are never skipped."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, write_doc
+from registry_worker import reserve_many
+from pipeline.cli import main
+from pipeline.index import AIIndex
+from pipeline.registry import PUBLISHED, RESERVED, RegistryError, locate, open_registry
+
+POSTGRES = os.environ.get("BRIEFING_TEST_POSTGRES")
+
+
+def postgres_url() -> str:
+    """The test server's URL, its tables dropped."""
+    if not POSTGRES:
+        if os.environ.get("CI") == "true":
+            pytest.fail("BRIEFING_TEST_POSTGRES is not set: .ci/run starts PostgreSQL and sets it")
+        pytest.skip("set BRIEFING_TEST_POSTGRES=postgresql://… to test the PostgreSQL registry")
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as db:
+        db.execute("DROP TABLE IF EXISTS ai_index_documents, ai_index_counter")
+    return POSTGRES
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path) -> str:
+    return str(tmp_path / "registry.sqlite3") if request.param == "sqlite" else postgres_url()
+
+
+@pytest.fixture
+def registry(location):
+    with open_registry(location) as registry:
+        yield registry
+
+
+def numbers(indexes) -> list[str]:
+    return [index.serial for index in indexes]
+
+
+def test_counter_hands_out_the_next_free_number_of_the_year(registry):
+    registry.register(AIIndex.parse("IOR 53/0001/2024"), "Published", "published")
+    registry.register(AIIndex.parse("AMR 51/0003/2024"), "Other series, same counter", "other")
+    registry.register(AIIndex.parse("IOR 53/0002/2023"), "Another year", "last-year")
+    got = [registry.reserve("IOR", 53, 2024) for _ in range(3)]
+    assert numbers(got) == ["0000", "0002", "0004"]
+    assert registry.reserve("EUR", 46, 2023, "Next", "next") == AIIndex("EUR", 46, 5, 2023)
+    entry = registry.get(AIIndex("EUR", 46, 5, 2023))
+    assert (entry.status, entry.title, entry.slug) == (RESERVED, "Next", "next")
+
+
+def test_counter_wraps_from_9999_to_0000_skipping_what_is_taken(registry):
+    registry.register(AIIndex.parse("IOR 53/0000/2024"), "Taken", "taken")
+    assert registry.start_counter(9998)
+    assert not registry.start_counter(5)  # the counter has started: it is not moved
+    got = [registry.reserve("IOR", 53, 2024) for _ in range(3)]
+    assert numbers(got) == ["9998", "9999", "0001"]
+    assert registry.reserve("IOR", 53, 2025).serial == "0002"
+
+
+def test_release_and_publish(registry):
+    index = registry.reserve("IOR", 53, 2024, "Draft", "draft")
+    assert registry.register(index, "Final title", "draft") == "published"
+    assert registry.register(index, "Final title", "draft") == "unchanged"
+    with pytest.raises(RegistryError, match="published .* cannot be released"):
+        registry.release(index)
+    with pytest.raises(RegistryError, match="already registered to 'draft'"):
+        registry.register(index, "Someone else", "elsewhere")
+    spare = registry.reserve("IOR", 53, 2024)
+    registry.release(spare)
+    with pytest.raises(RegistryError, match="not in the registry"):
+        registry.release(spare)
+    assert [(e.index, e.status) for e in registry.entries()] == [(index, PUBLISHED)]
+    with pytest.raises(RegistryError, match="before the four-digit era"):
+        registry.reserve("IOR", 53, 2011)
+
+
+def test_concurrent_reservations_never_collide(location):
+    workers, each = 8, 25
+    # Spawned, not forked: this process has threads (Pango's, for one), and a fork can copy
+    # a lock that one of them holds into a child that then waits for it forever.
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(workers), context.Queue()
+    processes = [context.Process(target=reserve_many, args=(location, w, each, start, results))
+                 for w in range(workers)]
+    for process in processes:
+        process.start()
+    handed_out = [text for _ in processes for text in results.get(timeout=120)]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    assert not [text for text in handed_out if text.startswith("failed")]
+    assert len(handed_out) == workers * each == 200
+    indexes = [AIIndex.parse(text) for text in handed_out]
+    # No number twice in a year, whatever the series: one organisation-wide counter.
+    assert not [k for k, n in Counter((i.number, i.year) for i in indexes).items() if n > 1]
+    with open_registry(location) as registry:
+        assert sorted(e.index for e in registry.entries()) == sorted(indexes)
+        # Nothing lost: the counter moved once per reservation.
+        assert registry.reserve("IOR", 53, 2030).number == 200
+
+
+def test_where_the_registry_is(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.briefing]\nregistry = "numbers.db"\n')
+    (tmp_path / "sub").mkdir()
+    monkeypatch.delenv("BRIEFING_REGISTRY")
+    assert locate(None, tmp_path / "sub") == str(tmp_path / "numbers.db")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert locate(None, tmp_path / "sub") == str(tmp_path / "registry.sqlite3")
+    monkeypatch.setenv("BRIEFING_REGISTRY", "postgresql://team/db")
+    assert locate(None, tmp_path) == "postgresql://team/db"
+    assert locate("other.sqlite3", tmp_path) == "other.sqlite3"
+
+
+def test_index_commands(location, tmp_path, capsys):
+    write_doc(tmp_path / "source" / "one", MINIMAL)
+    write_doc(tmp_path / "source" / "one", MINIMAL.replace("A minimal", "Une"), name="fr.md")
+    write_doc(tmp_path / "source" / "two", MINIMAL.replace("IOR 53/8787/2024", "IOR 53/9000/2024"))
+    common = ["--registry", location]
+    assert main(["index", "import", str(tmp_path / "source"), *common]) == 0
+    out = capsys.readouterr().out
+    assert "IOR 53/8787/2024: added (one)" in out and "IOR 53/9000/2024: added (two)" in out
+    assert "the counter starts after IOR 53/9000/2024" in out
+    assert main(["index", "reserve", "--series", "ior", "--subject", "53", "--year", "2024",
+                 "--title", "Next one", *common]) == 0
+    assert capsys.readouterr().out == "IOR 53/9001/2024\n"
+    assert main(["index", "list", *common]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in listed] == [
+        ["IOR", "53/8787/2024"], ["IOR", "53/9000/2024"], ["IOR", "53/9001/2024"]]
+    assert "A minimal briefing" in listed[0] and "reserved" in listed[2]
+    assert main(["index", "release", "IOR5390012024", *common]) == 0
+    assert main(["index", "release", "IOR 53/8787/2024", *common]) == 1
+    assert "briefing: error: IOR 53/8787/2024 is published ('one')" in capsys.readouterr().err
+    assert main(["index", "reserve", "--series", "XYZ", "--subject", "1", *common]) == 1
+    assert "unknown AI index series 'XYZ'" in capsys.readouterr().err
+    assert main(["index", "reserve", "--series", "AFR", "--subject", "99", *common]) == 0
+    assert "subject AFR 99 is not among the known subjects" in capsys.readouterr().err
+    three = write_doc(tmp_path / "source" / "three", MINIMAL)
+    assert main(["index", "import", str(tmp_path / "source"), *common]) == 1
+    assert (f"{three}:4:8: error: IOR 53/8787/2024 is already registered to 'one'"
+            in capsys.readouterr().err)
+
+
+def test_registry_from_the_environment(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BRIEFING_REGISTRY", str(tmp_path / "env.sqlite3"))
+    assert main(["index", "reserve", "--series", "IOR", "--subject", "53", "--year", "2024"]) == 0
+    assert Path(tmp_path / "env.sqlite3").is_file()
+    assert capsys.readouterr().out == "IOR 53/0000/2024\n"
