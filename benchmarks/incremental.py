@@ -46,7 +46,7 @@ def generate(folder: Path, count: int) -> Path:
                  if line.startswith("index:"))
     for n in range(count):
         doc = source / f"briefing-{n:02}"
-        shutil.copytree(SAMPLE, doc)
+        shutil.copytree(SAMPLE, doc, ignore=shutil.ignore_patterns("*.md", ".translations"))
         own = text.replace(index, f"IOR 53/{9000 + n}/2024").replace("title: ", f"title: ({n}) ", 1)
         (doc / "en.md").write_text(own, encoding="utf-8")
         (doc / "fr.md").write_text(own, encoding="utf-8")
