@@ -126,10 +126,15 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     )
 
 
+def is_language(code: str) -> bool:
+    """Whether `code` has the shape of a BCP 47 language tag (`fr`, `pt-BR`)."""
+    return bool(_LANG.fullmatch(code))
+
+
 def _inherit(data: dict, values: dict, path: Path) -> str:
     """Fill `data` with the original's keys it lacks; return the original's language."""
     lang = str(data["original"] or "").strip()
-    source = path.with_name(f"{lang}.md") if _LANG.fullmatch(lang) else None
+    source = path.with_name(f"{lang}.md") if is_language(lang) else None
     if lang == path.stem or not (source and source.is_file()):
         raise SourceError(values["original"], f"'original' must name another language of this "
                           f"document with its own source file, not {lang!r}")

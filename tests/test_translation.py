@@ -341,7 +341,7 @@ def test_round_trip_export_edit_import_build(doc, tmp_path, capsys):
     target.text = "Pas d’arrestation, pas de procès. " + target.text.split(". ", 1)[1]
     tree.write(out, encoding="UTF-8", xml_declaration=True)
     before = (doc / "fr.md").read_text(encoding="utf-8").split("\n")
-    assert main(["translate", "import", str(out)]) == 0
+    assert main(["translate", "import", str(out), str(doc)]) == 0
     after = (doc / "fr.md").read_text(encoding="utf-8").split("\n")
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert len(before) == len(after) and len(changed) == 1
@@ -358,7 +358,7 @@ def test_import_refuses_mismatched_placeholders(doc, tmp_path, capsys):
                   r"\1", text, count=1)
     out.write_text(text, encoding="utf-8")
     before = (doc / "fr.md").read_bytes()
-    assert main(["translate", "import", str(out)]) == 1
+    assert main(["translate", "import", str(out), str(doc)]) == 1
     assert re.search(r"fr\.xlf:\d+:1: error: trans-unit 'p-[0-9a-f]+': placeholder <ph id=\"1\"> "
                      r"\(\[\^eo-sanctions\]\) is missing from the target", capsys.readouterr().err)
     assert (doc / "fr.md").read_bytes() == before
@@ -443,7 +443,7 @@ def test_xliff_import_ignores_translation_memory_suggestions(doc, tmp_path):
     ET.SubElement(alt, f"{{{NS['x']}}}source").text = unit.find("x:source", NS).text
     ET.SubElement(alt, f"{{{NS['x']}}}target").text = "Suggestion de mémoire"
     tree.write(xlf, encoding="UTF-8", xml_declaration=True)
-    assert main(["translate", "import", str(xlf)]) == 0
+    assert main(["translate", "import", str(xlf), str(doc)]) == 0
     assert "Suggestion de mémoire" not in (doc / "fr.md").read_text(encoding="utf-8")
 
 
@@ -454,6 +454,42 @@ def test_po_round_trip(doc, tmp_path):
     entry = next(e for e in po if e.msgctxt.startswith("h-") and e.msgid == "Budget")
     entry.msgstr = "الميزانية العامة"
     po.save(str(po_file))
-    assert main(["translate", "import", str(po_file)]) == 0
+    assert main(["translate", "import", str(po_file), str(doc)]) == 0
     assert "## الميزانية العامة\n" in (doc / "ar.md").read_text(encoding="utf-8")
     assert main(["translate", "status", str(doc)]) == 0
+
+
+@pytest.mark.parametrize("original, lang", [
+    ("../../victim/en.md", "fr"), ("{victim}/en.md", "fr"), ("{doc}/en.md", "../../victim/fr"),
+    ("{doc}/references.bib", "fr"), ("{doc}/en.md", "en")])
+def test_import_writes_only_a_translation_under_the_document_folders(
+        doc, tmp_path, capsys, monkeypatch, original, lang):
+    victim = tmp_path / "victim"  # another document, with a translation to overwrite
+    shutil.copytree(doc, victim)
+    xlf = tmp_path / "fr.xlf"
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(xlf)])
+    text = xlf.read_text(encoding="utf-8")
+    text = re.sub(r'original="[^"]*"', f'original="{original.format(doc=doc, victim=victim)}"',
+                  text, count=1).replace('target-language="fr"', f'target-language="{lang}"', 1)
+    text = text.replace("Budget</target>", "Le budget piraté</target>")
+    xlf.write_text(text, encoding="utf-8")
+    line = next(i + 1 for i, t in enumerate(text.split("\n")) if "<file " in t)
+    before = {p: p.read_bytes() for p in [*doc.glob("*.md"), *victim.glob("*.md")]}
+    work = tmp_path / "a" / "b"  # where ../../victim is the other document
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    assert main(["translate", "import", str(xlf), str(doc)]) == 1
+    assert re.search(rf"fr\.xlf:{line}:1: error: refused: it names .* an exchange file may only "
+                     r"write a <lang>\.md beside a <lang>\.md original under .*doc",
+                     capsys.readouterr().err)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_import_of_po_refuses_a_source_file_outside_source(doc, tmp_path, capsys):
+    po_file = tmp_path / "fr.po"
+    main(["translate", "export", "--lang", "fr", "--po", str(doc), "-o", str(po_file)])
+    po = polib.pofile(str(po_file))
+    po.metadata["X-Source-File"] = str(doc / "en.md")
+    po.save(str(po_file))
+    assert main(["translate", "import", str(po_file)]) == 1  # default: under source/ only
+    assert re.search(r"fr\.po:\d+:1: error: refused: .* under source", capsys.readouterr().err)
