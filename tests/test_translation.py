@@ -493,3 +493,20 @@ def test_import_of_po_refuses_a_source_file_outside_source(doc, tmp_path, capsys
     po.save(str(po_file))
     assert main(["translate", "import", str(po_file)]) == 1  # default: under source/ only
     assert re.search(r"fr\.po:\d+:1: error: refused: .* under source", capsys.readouterr().err)
+
+
+def test_import_into_a_translation_lacking_a_table_cell_is_refused(doc, tmp_path, capsys):
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("| 2026 (proposé) |", "| |"), encoding="utf-8")
+    xlf = tmp_path / "fr.xlf"
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(xlf)])
+    text = xlf.read_text(encoding="utf-8")
+    source = '<source xml:lang="en">2026 (proposed)</source>'
+    assert text.count(source) == 1
+    xlf.write_text(text.replace(source, source + '<target xml:lang="fr" state="translated">'
+                                "2026 (proposé)</target>"), encoding="utf-8")
+    before = (doc / "fr.md").read_bytes()
+    assert main(["translate", "import", str(xlf), str(doc)]) == 1
+    assert re.search(r"fr\.md:\d+:1: error: the translation lacks the table cell after this line "
+                     r"that renders .*en\.md:\d+:1 \('2026 \(proposed\)'\)", capsys.readouterr().err)
+    assert (doc / "fr.md").read_bytes() == before
