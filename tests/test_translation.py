@@ -510,3 +510,32 @@ def test_import_into_a_translation_lacking_a_table_cell_is_refused(doc, tmp_path
     assert re.search(r"fr\.md:\d+:1: error: the translation lacks the table cell after this line "
                      r"that renders .*en\.md:\d+:1 \('2026 \(proposed\)'\)", capsys.readouterr().err)
     assert (doc / "fr.md").read_bytes() == before
+
+
+@pytest.mark.parametrize("po", [False, True])
+def test_imported_front_matter_is_plain_text_not_markdown(doc, tmp_path, house_style, po):
+    title = "Statut de Rome [projet] : *révisé* #1"
+    en = (doc / "en.md").read_text(encoding="utf-8")
+    (doc / "en.md").write_text(en.replace("title: 24th Session", "title: Rome Statute [draft] 24th Session"),
+                               encoding="utf-8")
+    out = tmp_path / ("fr.po" if po else "fr.xlf")
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(out)] + ["--po"] * po)
+    if po:
+        catalog = polib.pofile(str(out))
+        entry = next(e for e in catalog if e.msgctxt == "meta-title")
+        assert entry.msgid.startswith("Rome Statute [draft] 24th Session")
+        entry.msgstr = title
+        entry.flags.remove("fuzzy")  # reviewed
+        catalog.save(str(out))
+    else:
+        tree = ET.parse(out)
+        unit = tree.getroot().find(".//x:trans-unit[@id='meta-title']", NS)
+        unit.find("x:target", NS).text = title
+        unit.find("x:target", NS).set("state", "translated")  # reviewed
+        tree.write(out, encoding="UTF-8", xml_declaration=True)
+    assert main(["translate", "import", str(out), str(doc)]) == 0
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    assert "\\[" not in fr and "\\*" not in fr
+    title = build.load(doc / "fr.md", house_style).meta.title
+    assert title == "Statut de Rome [projet]\u00a0: *révisé* #1"  # French spacing, no escapes
+    assert main(["translate", "status", str(doc)]) == 0

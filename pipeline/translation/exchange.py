@@ -123,8 +123,8 @@ def import_xliff(path: Path) -> Imported:
                     [t for t in target_pieces if isinstance(t, u.Tag)])
         pieces = [natives[(p.kind, p.id)] if isinstance(p, u.Tag) else p for p in target_pieces]
         if u.plain(pieces).strip():
-            result.texts[unit.id] = u.to_markdown(pieces)
-            result.sources[unit.id] = u.to_markdown(source_pieces)
+            result.texts[unit.id] = u.as_text(unit.id, pieces)
+            result.sources[unit.id] = u.as_text(unit.id, source_pieces)
     return result
 
 
