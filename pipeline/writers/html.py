@@ -68,7 +68,7 @@ def _font_data(path: Path, characters: str) -> str:
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
-    font = TTFont(path, lazy=True)
+    font = TTFont(path, lazy=True, recalcTimestamp=False)  # bytes independent of the clock
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
     subsetter.subset(font)
