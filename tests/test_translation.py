@@ -539,3 +539,13 @@ def test_imported_front_matter_is_plain_text_not_markdown(doc, tmp_path, house_s
     title = build.load(doc / "fr.md", house_style).meta.title
     assert title == "Statut de Rome [projet]\u00a0: *révisé* #1"  # French spacing, no escapes
     assert main(["translate", "status", str(doc)]) == 0
+
+
+def test_region_tagged_language_builds(tmp_path):
+    source = write_doc(tmp_path / "doc", name="pt-BR.md")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", "html", "--out", str(out)]) == 0
+    page = (out / "doc" / "IOR5387872024PORTUGUESE.html").read_text(encoding="utf-8")
+    assert '<html lang="pt-BR" dir="ltr">' in page
+    assert "27 novembro 2024" in page  # the English pattern (no pt-BR labels), CLDR month
+    assert localize.direction("pt-BR") == "ltr" and localize.direction("ar-EG") == "rtl"
