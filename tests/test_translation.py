@@ -549,3 +549,12 @@ def test_region_tagged_language_builds(tmp_path):
     assert '<html lang="pt-BR" dir="ltr">' in page
     assert "27 novembro 2024" in page  # the English pattern (no pt-BR labels), CLDR month
     assert localize.direction("pt-BR") == "ltr" and localize.direction("ar-EG") == "rtl"
+
+
+def test_status_reports_an_original_that_is_a_path(doc, capsys):
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("original: en\n", 'original: "../en"\n'), encoding="utf-8")
+    line = fr.split("\n").index("original: en") + 1
+    assert main(["translate", "status", str(doc)]) == 1
+    assert re.search(rf"fr\.md:{line}:\d+: error: 'original' must name another language of this "
+                     r"document with its own source file, not '\.\./en'", capsys.readouterr().err)
