@@ -182,3 +182,12 @@ def test_import_registers_the_original_title_whatever_its_language(tmp_path, reg
     with open_registry(str(registry_path)) as registry:
         (entry,) = registry.entries()
     assert (entry.slug, entry.title) == ("doc", "Un breve informe")
+
+
+def test_new_document_in_french_takes_the_french_defaults(tmp_path, registry_path, house_style):
+    options = ["--series", "IOR", "--subject", "53", "--registry", str(registry_path),
+               "--source", str(tmp_path / "source"), "--lang", "fr"]
+    assert main(["new", "asp-25", "--title", "Recommandations clés", *options]) == 0
+    source = tmp_path / "source" / "asp-25" / "fr.md"
+    doc = build.load(source, house_style)
+    assert (doc.meta.kind, doc.meta.short_title) == ("Note d’information", "Recommandations clés")
