@@ -558,3 +558,15 @@ def test_status_reports_an_original_that_is_a_path(doc, capsys):
     assert main(["translate", "status", str(doc)]) == 1
     assert re.search(rf"fr\.md:{line}:\d+: error: 'original' must name another language of this "
                      r"document with its own source file, not '\.\./en'", capsys.readouterr().err)
+
+
+def test_a_translation_with_another_index_is_one_error(doc, capsys):
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("original: en\n", "original: en\nindex: IOR 53/0413/2025\n"),
+                               encoding="utf-8")
+    assert main(["check", str(doc)]) == 1
+    err = capsys.readouterr().err
+    about = [line for line in err.splitlines() if "fr.md:" in line and "IOR 53/0412/2025" in line]
+    assert len(about) == 1 and re.search(r"fr\.md:\d+:\d+: error: index IOR 53/0413/2025 differs "
+                                         r"from the original's IOR 53/0412/2025", about[0])
+    assert "shares the index" not in err
