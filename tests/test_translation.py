@@ -125,6 +125,15 @@ def test_long_dates_through_babel_with_digit_and_month_settings():
     assert localize.long_date(day, "ar", arab) == "٢٧ تشرين الثاني ٢٠٢٤"
 
 
+def test_quotation_marks_are_house_style_data_for_every_language(house_style, tmp_path):
+    marks = {lang: house_style.labels(lang)["quotes"] for lang in ("en", "fr", "es", "ar")}
+    assert marks["en"] == "“”‘’" and marks["fr"] == "«»“”"
+    source = write_doc(tmp_path / "doc", "---\ntitle: T\ndate: 2024-11-27\nindex: IOR 53/8787/2024\n"
+                       "---\nShe said \"it's 'fine'\".\n")
+    text = build.load(source, house_style).blocks[0].children[0].text
+    assert text == "She said “it’s ‘fine’”."
+
+
 def test_missing_label_warns_and_falls_back_to_english(house_style, capsys):
     labels = house_style.labels("es")
     assert labels["notes"] == "Notas"

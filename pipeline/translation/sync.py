@@ -61,8 +61,8 @@ def pair(translation: Path, house) -> Pair:
         raise SourceError(Location(translation, 1), "not a translation: no 'original:' in its "
                           "front matter")
     lang = original.stem
-    ours = u.segment(original, house.labels(lang).get("quotes", "“”‘’"))
-    theirs = u.segment(translation, house.labels(translation.stem).get("quotes", "“”‘’"))
+    ours = u.segment(original, house.labels(lang)["quotes"])
+    theirs = u.segment(translation, house.labels(translation.stem)["quotes"])
     states = align(ours, theirs, _load(translation))
     return Pair(original, translation, translation.stem, states, [t for t in theirs if not t.id])
 

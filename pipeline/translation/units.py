@@ -78,7 +78,7 @@ def plain(pieces: list) -> str:
     return "".join(p for p in pieces if isinstance(p, str))
 
 
-def segment(path: Path, quotes: str = "“”‘’") -> list[Unit]:
+def segment(path: Path, quotes: str) -> list[Unit]:
     """The translation units of the source `path`, in reading order (footnotes last)."""
     text = reader.read_text(path)
     units = _meta_units(text, path)

@@ -31,7 +31,7 @@ from docx.shared import Pt, RGBColor
 from .. import images, localize, model as m
 from ..errors import SourceError, warn
 from ..house import HouseStyle
-from .docx_notes import Footnotes
+from .docx_notes import Footnotes, element as _el
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
 
@@ -223,7 +223,7 @@ class _Writer:
         gap = "\u2003\u2003"
         self.inlines(footer, [
             m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
-            m.Text(self.house.templates.filters["long_date"](self.meta.date, self.doc.lang)),
+            m.Text(localize.long_date(self.meta.date, self.doc.lang, self.labels)),
             m.Text(f"{gap}{self.labels['index']} "), self._ltr(m.Text(str(self.meta.index)))])
         self.run(footer, "\t")
         self._page_field(footer)
@@ -514,13 +514,6 @@ class _Numbering:
 
 
 # XML helpers -----------------------------------------------------------------------------
-
-def _el(tag: str, attrs: dict[str, str]):
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(name), value)
-    return element
-
 
 def _shading(fill: str):
     return _el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill})
