@@ -126,13 +126,26 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     )
 
 
-def _inherit(data: dict, values: dict, path: Path) -> str:
-    """Fill `data` with the original's keys it lacks; return the original's language."""
+def is_language(code: str) -> bool:
+    """Whether `code` has the shape of a BCP 47 language tag (`fr`, `pt-BR`)."""
+    return bool(_LANG.fullmatch(code))
+
+
+def original_source(path: Path, data: dict, values: dict) -> Path:
+    """The source file of the original that the translation `path` names (`original: en`),
+    from its loaded front matter: another language's file in the same folder."""
     lang = str(data["original"] or "").strip()
-    source = path.with_name(f"{lang}.md") if _LANG.fullmatch(lang) else None
+    source = path.with_name(f"{lang}.md") if is_language(lang) else None
     if lang == path.stem or not (source and source.is_file()):
         raise SourceError(values["original"], f"'original' must name another language of this "
                           f"document with its own source file, not {lang!r}")
+    return source
+
+
+def _inherit(data: dict, values: dict, path: Path) -> str:
+    """Fill `data` with the original's keys it lacks; return the original's language."""
+    source = original_source(path, data, values)
+    lang = source.stem
     limits.check_size(source, limits.SOURCE_BYTES, "source file")
     original, original_values = load(split(source.read_text(encoding="utf-8-sig"), source),
                                       source)

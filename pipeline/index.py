@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from babel import Locale
+
+from . import localize
 
 _PRINTED = r"""
     (?P<series>[a-z]{3}) \s*
@@ -103,7 +104,7 @@ class AIIndex:
 
     def file_stem(self, lang: str) -> str:
         """`IOR5387872024ENGLISH`: compact index and the language's English name in capitals."""
-        return self.compact + Locale.parse(lang).get_display_name("en").split(" (")[0].upper()
+        return self.compact + localize.locale(lang).get_display_name("en").split(" (")[0].upper()
 
     def url(self, lang: str = "en", site: str = "en") -> str:
         """The page on amnesty.org of the document in language `lang`, on the `site` edition."""

@@ -130,7 +130,8 @@ def _import(args) -> int:
     for source in sources:
         yaml_text = frontmatter.split(reader.read_text(source), source)
         meta = frontmatter.parse(yaml_text, source, house.units)
-        if source.parent not in folders or source.stem == "en":
+        known = folders.get(source.parent)
+        if known is None or (known[1].original and not meta.original):  # an original first
             folders[source.parent] = (source, meta)
     failed = False
     with _open(args) as registry:

@@ -29,15 +29,13 @@ def check_scheme(doc: m.Document, scheme: IndexScheme) -> None:
 
 def check_documents(documents: list[tuple[Path, m.Meta]], registry: str | None) -> bool:
     """Errors for an index shared by two document folders; warnings for an index missing
-    from the registry (at `registry`) or held there by another document, translations that
-    do not share their original's index, and an index whose year contradicts the date.
+    from the registry (at `registry`) or held there by another document, and an index whose
+    year contradicts the date (a translation's own index is `translation.check`'s error).
     `documents` are (source, front matter) pairs. False on error."""
     ok = True
     by_index: dict[AIIndex, list[_Doc]] = defaultdict(list)
-    by_folder: dict[Path, list[_Doc]] = defaultdict(list)
     for doc in (_Doc(source, meta) for source, meta in documents):
         by_index[doc.meta.index].append(doc)
-        by_folder[doc.source.parent.resolve()].append(doc)
         if doc.meta.index.year != doc.meta.date.year:
             warn(_where(doc), f"the index year {doc.meta.index.year} contradicts the date "
                               f"{doc.meta.date.isoformat()}")
@@ -48,11 +46,6 @@ def check_documents(documents: list[tuple[Path, m.Meta]], registry: str | None) 
                 print(SourceError(_where(doc), f"AI index {index} is also the index of "
                                                f"{_where(first)}"), file=sys.stderr)
                 ok = False
-    for versions in by_folder.values():
-        for doc in versions[1:]:
-            if doc.meta.index != versions[0].meta.index:
-                warn(_where(doc), f"a translation shares the index of its original: "
-                                  f"{versions[0].source.name} has {versions[0].meta.index}")
     numbers = open_for_reading(registry) if registry else None
     if numbers is not None:
         with numbers:

@@ -23,9 +23,14 @@ _SPACES = "[ \u00a0\u202f]"
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
+def locale(lang: str) -> Locale:
+    """The CLDR locale of a language code as sources name it: `fr`, `pt-BR`."""
+    return Locale.parse(lang, sep="-")
+
+
 def direction(lang: str) -> str:
     """`rtl` or `ltr`, from CLDR."""
-    return "rtl" if Locale.parse(lang).character_order == "right-to-left" else "ltr"
+    return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
 
 
 def digits(text: str, labels: dict) -> str:
@@ -39,7 +44,7 @@ def long_date(day: date, lang: str, labels: dict) -> str:
     months = labels.get("months")
     if months:  # CLDR has one set of names per locale; a house may prefer another
         pattern = pattern.replace("MMMM", "'{}'".format(months[day.month - 1]))
-    return digits(format_date(day, pattern, locale=lang), labels)
+    return digits(format_date(day, pattern, locale=locale(lang)), labels)
 
 
 def apply(doc: m.Document, labels: dict) -> None:

@@ -23,7 +23,7 @@ _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 @cache
-def markdown(quotes: str = "“”‘’") -> MarkdownIt:
+def markdown(quotes: str) -> MarkdownIt:
     """The parser; `quotes` are the language's typographic quotation marks."""
     # markdown-it silently drops whatever lies deeper than maxNesting (a list counts 2):
     # allow more than our own limit, which is checked with a location while converting.
@@ -49,7 +49,7 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, units: dict, quotes: str = "“”‘’") -> m.Document:
+def read(path: Path, units: dict, quotes: str) -> m.Document:
     """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
     text = read_text(path)
     meta = frontmatter.parse(frontmatter.split(text, path), path, units)

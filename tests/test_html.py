@@ -179,3 +179,16 @@ def test_right_to_left_page(browser, tmp_path):
     assert any("House Arabic" in family for family in families)
     visit.page.screenshot(path=SCREENSHOTS / "arabic-360.png")
     visit.page.close()
+
+
+def test_two_builds_give_identical_bytes(sample_doc, house_style, monkeypatch):
+    from fontTools.ttLib.tables import _h_e_a_d
+    from pipeline.writers import html
+    pages = []
+    for clock in (None, 3_000_000_000):  # the second page made at another time
+        if clock:
+            monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: clock)
+        html._font_data.cache_clear()  # cut the fonts again, as a new process would
+        pages.append(html.page(sample_doc, house_style).encode("utf-8"))
+    assert "data:font/ttf;base64," in pages[0].decode()
+    assert pages[0] == pages[1]

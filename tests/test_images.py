@@ -17,6 +17,8 @@ index: IOR 53/8787/2024
 A photograph: ![A red rectangle](red.png)
 
 A JPEG: ![A green rectangle](green.jpg) and a chart: ![A blue chart](chart%20one.svg)
+
+A banner: ![A wide banner](wide.png)
 """
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
        '<rect width="200" height="100" fill="#0000ff"/></svg>')
@@ -28,6 +30,7 @@ def built(tmp_path_factory):
     source = write_doc(folder, TEXT)
     Image.new("RGB", (200, 100), (255, 0, 0)).save(folder / "red.png")
     Image.new("RGB", (200, 100), (0, 255, 0)).save(folder / "green.jpg")
+    Image.new("RGB", (4000, 100), (0, 0, 0)).save(folder / "wide.png", dpi=(72, 72))
     (folder / "chart one.svg").write_text(SVG)
     out = folder.parent / "out"
     assert main(["build", str(source), "--out", str(out)]) == 0
@@ -39,14 +42,15 @@ def test_png_and_jpeg_are_embedded(built):
     with pikepdf.open(built) as pdf:
         images = [pikepdf.PdfImage(image) for image in pdf.pages[0].get_images().values()]
         assert sorted((image.width, image.height, str(image.filters[0]))
-                      for image in images) == [(200, 100, "/DCTDecode"), (200, 100, "/FlateDecode")]
+                      for image in images) == [(200, 100, "/DCTDecode"), (200, 100, "/FlateDecode"),
+                                 (4000, 100, "/FlateDecode")]
 
 
 def test_images_carry_their_alt_text(built):
     with pikepdf.open(built) as pdf:
         alts = {str(obj.Alt) for obj in pdf.objects
                 if isinstance(obj, pikepdf.Dictionary) and "/Alt" in obj}
-    assert alts == {"A red rectangle", "A green rectangle", "A blue chart"}
+    assert alts == {"A red rectangle", "A green rectangle", "A blue chart", "A wide banner"}
 
 
 def test_the_svg_is_drawn_as_vectors(built):
@@ -62,8 +66,53 @@ def test_a_corrupt_image_is_an_error_at_its_line(tmp_path, capsys):
     source = write_doc(folder, TEXT.replace("![A green rectangle](green.jpg) and ", ""))
     (folder / "red.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a PNG")
     (folder / "chart one.svg").write_text(SVG)
+    Image.new("RGB", (4000, 100), (0, 0, 0)).save(folder / "wide.png")
     out = tmp_path / "out"
     assert main(["build", str(source), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{source}:6:34: error: image 'red.png': Failed to load image"), err
     assert not any(out.rglob("*.pdf"))
+
+
+def test_word_file_holds_the_pictures_within_the_text_width(built):
+    import docx
+    from test_docx import audit_errors
+    (path,) = built.parent.glob("*.docx")
+    assert audit_errors(path) == []
+    document = docx.Document(path)
+    section = document.sections[0]
+    room = section.page_width - section.left_margin - section.right_margin
+    shapes = {shape._inline.docPr.get("descr"): shape for shape in document.inline_shapes}
+    assert set(shapes) == {"A red rectangle", "A green rectangle", "A wide banner"}
+    red = shapes["A red rectangle"]
+    assert red.width < room and red.width == 2 * red.height
+    wide = shapes["A wide banner"]  # 4000 px at 72 dpi: scaled down to the text width
+    assert wide.width == room and abs(wide.width / wide.height - 40) < 0.01
+    blobs = {rel.target_part.blob[:8] for rel in document.part.rels.values()
+             if "image" in rel.reltype}
+    assert blobs == {b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0\x00\x10JF"}
+    assert any(p.text.endswith("and a chart: [A blue chart]") for p in document.paragraphs)
+
+
+def test_web_page_holds_its_images(built):
+    import base64
+    import io
+    import re
+    (path,) = built.parent.glob("*.html")
+    page = path.read_text(encoding="utf-8")
+    found = dict((alt, src) for src, alt in re.findall(r'<img src="([^"]*)" alt="([^"]*)"', page))
+    assert set(found) == {"A red rectangle", "A green rectangle", "A blue chart", "A wide banner"}
+    red = found["A red rectangle"]
+    assert red.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(red.split(",", 1)[1])))
+    assert image.size == (200, 100) and image.getpixel((10, 10)) == (255, 0, 0)
+    assert found["A blue chart"].startswith("data:image/svg+xml;base64,")
+    assert b"#0000ff" in base64.b64decode(found["A blue chart"].split(",", 1)[1])
+
+
+def test_a_corrupt_image_is_an_error_at_its_line_in_a_word_build(tmp_path, capsys):
+    folder = tmp_path / "doc"
+    source = write_doc(folder, TEXT.split("A JPEG")[0])
+    (folder / "red.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a PNG")
+    assert main(["build", str(source), "--format", "docx", "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"{source}:6:34: error: image 'red.png': not a readable PNG file\n"

@@ -169,3 +169,25 @@ def test_arabic_label_from_the_style(tmp_path, house_style):
     # The index is isolated left to right inside the Arabic footer.
     assert (f'<span class="index">{label} <span dir="ltr">IOR 53/8787/2024</span></span>'
             in html.render(doc, house_style))
+
+
+def test_import_registers_the_original_title_whatever_its_language(tmp_path, registry_path):
+    folder = tmp_path / "source" / "doc"
+    write_doc(folder, MINIMAL.replace("A minimal briefing", "Un breve informe"), name="es.md")
+    write_doc(folder, MINIMAL.replace("title: A minimal briefing", "original: es\ntitle: A short briefing"),
+              name="en.md")
+    write_doc(folder, MINIMAL.replace("title: A minimal briefing", "original: es\ntitle: موجز قصير"),
+              name="ar.md")
+    assert main(["index", "import", str(tmp_path / "source"), "--registry", str(registry_path)]) == 0
+    with open_registry(str(registry_path)) as registry:
+        (entry,) = registry.entries()
+    assert (entry.slug, entry.title) == ("doc", "Un breve informe")
+
+
+def test_new_document_in_french_takes_the_french_defaults(tmp_path, registry_path, house_style):
+    options = ["--series", "IOR", "--subject", "53", "--registry", str(registry_path),
+               "--source", str(tmp_path / "source"), "--lang", "fr"]
+    assert main(["new", "asp-25", "--title", "Recommandations clés", *options]) == 0
+    source = tmp_path / "source" / "asp-25" / "fr.md"
+    doc = build.load(source, house_style)
+    assert (doc.meta.kind, doc.meta.short_title) == ("Note d’information", "Recommandations clés")

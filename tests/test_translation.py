@@ -125,6 +125,15 @@ def test_long_dates_through_babel_with_digit_and_month_settings():
     assert localize.long_date(day, "ar", arab) == "٢٧ تشرين الثاني ٢٠٢٤"
 
 
+def test_quotation_marks_are_house_style_data_for_every_language(house_style, tmp_path):
+    marks = {lang: house_style.labels(lang)["quotes"] for lang in ("en", "fr", "es", "ar")}
+    assert marks["en"] == "“”‘’" and marks["fr"] == "«»“”"
+    source = write_doc(tmp_path / "doc", "---\ntitle: T\ndate: 2024-11-27\nindex: IOR 53/8787/2024\n"
+                       "---\nShe said \"it's 'fine'\".\n")
+    text = build.load(source, house_style).blocks[0].children[0].text
+    assert text == "She said “it’s ‘fine’”."
+
+
 def test_missing_label_warns_and_falls_back_to_english(house_style, capsys):
     labels = house_style.labels("es")
     assert labels["notes"] == "Notas"
@@ -341,7 +350,7 @@ def test_round_trip_export_edit_import_build(doc, tmp_path, capsys):
     target.text = "Pas d’arrestation, pas de procès. " + target.text.split(". ", 1)[1]
     tree.write(out, encoding="UTF-8", xml_declaration=True)
     before = (doc / "fr.md").read_text(encoding="utf-8").split("\n")
-    assert main(["translate", "import", str(out)]) == 0
+    assert main(["translate", "import", str(out), str(doc)]) == 0
     after = (doc / "fr.md").read_text(encoding="utf-8").split("\n")
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert len(before) == len(after) and len(changed) == 1
@@ -358,7 +367,7 @@ def test_import_refuses_mismatched_placeholders(doc, tmp_path, capsys):
                   r"\1", text, count=1)
     out.write_text(text, encoding="utf-8")
     before = (doc / "fr.md").read_bytes()
-    assert main(["translate", "import", str(out)]) == 1
+    assert main(["translate", "import", str(out), str(doc)]) == 1
     assert re.search(r"fr\.xlf:\d+:1: error: trans-unit 'p-[0-9a-f]+': placeholder <ph id=\"1\"> "
                      r"\(\[\^eo-sanctions\]\) is missing from the target", capsys.readouterr().err)
     assert (doc / "fr.md").read_bytes() == before
@@ -443,7 +452,7 @@ def test_xliff_import_ignores_translation_memory_suggestions(doc, tmp_path):
     ET.SubElement(alt, f"{{{NS['x']}}}source").text = unit.find("x:source", NS).text
     ET.SubElement(alt, f"{{{NS['x']}}}target").text = "Suggestion de mémoire"
     tree.write(xlf, encoding="UTF-8", xml_declaration=True)
-    assert main(["translate", "import", str(xlf)]) == 0
+    assert main(["translate", "import", str(xlf), str(doc)]) == 0
     assert "Suggestion de mémoire" not in (doc / "fr.md").read_text(encoding="utf-8")
 
 
@@ -454,6 +463,119 @@ def test_po_round_trip(doc, tmp_path):
     entry = next(e for e in po if e.msgctxt.startswith("h-") and e.msgid == "Budget")
     entry.msgstr = "الميزانية العامة"
     po.save(str(po_file))
-    assert main(["translate", "import", str(po_file)]) == 0
+    assert main(["translate", "import", str(po_file), str(doc)]) == 0
     assert "## الميزانية العامة\n" in (doc / "ar.md").read_text(encoding="utf-8")
     assert main(["translate", "status", str(doc)]) == 0
+
+
+@pytest.mark.parametrize("original, lang", [
+    ("../../victim/en.md", "fr"), ("{victim}/en.md", "fr"), ("{doc}/en.md", "../../victim/fr"),
+    ("{doc}/references.bib", "fr"), ("{doc}/en.md", "en")])
+def test_import_writes_only_a_translation_under_the_document_folders(
+        doc, tmp_path, capsys, monkeypatch, original, lang):
+    victim = tmp_path / "victim"  # another document, with a translation to overwrite
+    shutil.copytree(doc, victim)
+    xlf = tmp_path / "fr.xlf"
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(xlf)])
+    text = xlf.read_text(encoding="utf-8")
+    text = re.sub(r'original="[^"]*"', f'original="{original.format(doc=doc, victim=victim)}"',
+                  text, count=1).replace('target-language="fr"', f'target-language="{lang}"', 1)
+    text = text.replace("Budget</target>", "Le budget piraté</target>")
+    xlf.write_text(text, encoding="utf-8")
+    line = next(i + 1 for i, t in enumerate(text.split("\n")) if "<file " in t)
+    before = {p: p.read_bytes() for p in [*doc.glob("*.md"), *victim.glob("*.md")]}
+    work = tmp_path / "a" / "b"  # where ../../victim is the other document
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    assert main(["translate", "import", str(xlf), str(doc)]) == 1
+    assert re.search(rf"fr\.xlf:{line}:1: error: refused: it names .* an exchange file may only "
+                     r"write a <lang>\.md beside a <lang>\.md original under .*doc",
+                     capsys.readouterr().err)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_import_of_po_refuses_a_source_file_outside_source(doc, tmp_path, capsys):
+    po_file = tmp_path / "fr.po"
+    main(["translate", "export", "--lang", "fr", "--po", str(doc), "-o", str(po_file)])
+    po = polib.pofile(str(po_file))
+    po.metadata["X-Source-File"] = str(doc / "en.md")
+    po.save(str(po_file))
+    assert main(["translate", "import", str(po_file)]) == 1  # default: under source/ only
+    assert re.search(r"fr\.po:\d+:1: error: refused: .* under source", capsys.readouterr().err)
+
+
+def test_import_into_a_translation_lacking_a_table_cell_is_refused(doc, tmp_path, capsys):
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("| 2026 (proposé) |", "| |"), encoding="utf-8")
+    xlf = tmp_path / "fr.xlf"
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(xlf)])
+    text = xlf.read_text(encoding="utf-8")
+    source = '<source xml:lang="en">2026 (proposed)</source>'
+    assert text.count(source) == 1
+    xlf.write_text(text.replace(source, source + '<target xml:lang="fr" state="translated">'
+                                "2026 (proposé)</target>"), encoding="utf-8")
+    before = (doc / "fr.md").read_bytes()
+    assert main(["translate", "import", str(xlf), str(doc)]) == 1
+    assert re.search(r"fr\.md:\d+:1: error: the translation lacks the table cell after this line "
+                     r"that renders .*en\.md:\d+:1 \('2026 \(proposed\)'\)", capsys.readouterr().err)
+    assert (doc / "fr.md").read_bytes() == before
+
+
+@pytest.mark.parametrize("po", [False, True])
+def test_imported_front_matter_is_plain_text_not_markdown(doc, tmp_path, house_style, po):
+    title = "Statut de Rome [projet] : *révisé* #1"
+    en = (doc / "en.md").read_text(encoding="utf-8")
+    (doc / "en.md").write_text(en.replace("title: 24th Session", "title: Rome Statute [draft] 24th Session"),
+                               encoding="utf-8")
+    out = tmp_path / ("fr.po" if po else "fr.xlf")
+    main(["translate", "export", "--lang", "fr", str(doc), "-o", str(out)] + ["--po"] * po)
+    if po:
+        catalog = polib.pofile(str(out))
+        entry = next(e for e in catalog if e.msgctxt == "meta-title")
+        assert entry.msgid.startswith("Rome Statute [draft] 24th Session")
+        entry.msgstr = title
+        entry.flags.remove("fuzzy")  # reviewed
+        catalog.save(str(out))
+    else:
+        tree = ET.parse(out)
+        unit = tree.getroot().find(".//x:trans-unit[@id='meta-title']", NS)
+        unit.find("x:target", NS).text = title
+        unit.find("x:target", NS).set("state", "translated")  # reviewed
+        tree.write(out, encoding="UTF-8", xml_declaration=True)
+    assert main(["translate", "import", str(out), str(doc)]) == 0
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    assert "\\[" not in fr and "\\*" not in fr
+    title = build.load(doc / "fr.md", house_style).meta.title
+    assert title == "Statut de Rome [projet]\u00a0: *révisé* #1"  # French spacing, no escapes
+    assert main(["translate", "status", str(doc)]) == 0
+
+
+def test_region_tagged_language_builds(tmp_path):
+    source = write_doc(tmp_path / "doc", name="pt-BR.md")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", "html", "--out", str(out)]) == 0
+    page = (out / "doc" / "IOR5387872024PORTUGUESE.html").read_text(encoding="utf-8")
+    assert '<html lang="pt-BR" dir="ltr">' in page
+    assert "27 novembro 2024" in page  # the English pattern (no pt-BR labels), CLDR month
+    assert localize.direction("pt-BR") == "ltr" and localize.direction("ar-EG") == "rtl"
+
+
+def test_status_reports_an_original_that_is_a_path(doc, capsys):
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("original: en\n", 'original: "../en"\n'), encoding="utf-8")
+    line = fr.split("\n").index("original: en") + 1
+    assert main(["translate", "status", str(doc)]) == 1
+    assert re.search(rf"fr\.md:{line}:\d+: error: 'original' must name another language of this "
+                     r"document with its own source file, not '\.\./en'", capsys.readouterr().err)
+
+
+def test_a_translation_with_another_index_is_one_error(doc, capsys):
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    (doc / "fr.md").write_text(fr.replace("original: en\n", "original: en\nindex: IOR 53/0413/2025\n"),
+                               encoding="utf-8")
+    assert main(["check", str(doc)]) == 1
+    err = capsys.readouterr().err
+    about = [line for line in err.splitlines() if "fr.md:" in line and "IOR 53/0412/2025" in line]
+    assert len(about) == 1 and re.search(r"fr\.md:\d+:\d+: error: index IOR 53/0413/2025 differs "
+                                         r"from the original's IOR 53/0412/2025", about[0])
+    assert "shares the index" not in err

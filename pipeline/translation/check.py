@@ -107,9 +107,14 @@ def _numbers(unit):
     return sorted(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
 
 
+def _tokens(path):
+    """markdown-it's tokens of a source, for its structure (quotation marks left straight)."""
+    return reader.markdown("\"\"''").parse(reader.read_text(path), {})
+
+
 def _lists(path):
     """(line, (kind, item count)) of each list, in order."""
-    tokens = reader.markdown().parse(reader.read_text(path), {})
+    tokens = _tokens(path)
     result, stack = [], []
     for token in tokens:
         if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -124,7 +129,7 @@ def _lists(path):
 
 def _tables(path):
     """(line, (rows, cells per row, numbers)) of each table, in order."""
-    tokens = reader.markdown().parse(reader.read_text(path), {})
+    tokens = _tokens(path)
     result = []
     for i, token in enumerate(tokens):
         if token.type == "table_open":

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import frontmatter
 from ..errors import SourceError, warn
 from ..model import Document
 
@@ -22,6 +23,8 @@ def add_parser(commands) -> None:
     export.add_argument("-o", "--out", type=Path, metavar="FILE", help="output file")
     imp = actions.add_parser("import", help="write an edited XLIFF or PO file back into <lang>.md")
     imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("docs", nargs="*", type=Path, metavar="DOC",
+                     help="document folders it may write into (default: source/)")
     status = actions.add_parser("status", help="translated / stale / missing units")
     status.add_argument("docs", nargs="*", type=Path, metavar="DOC")
     mark = actions.add_parser("sync", help="record the translation as current with the original")
@@ -81,7 +84,7 @@ def _import(args, house) -> int:
         raise SourceError(args.file, "no such file")
     imported = (exchange.import_po if args.file.suffix == ".po" else exchange.import_xliff)(args.file)
     original = imported.document
-    translation = original.with_name(f"{imported.lang}.md")
+    translation = _target(imported, args.docs or [Path("source")])
     if not translation.is_file():
         raise SourceError(args.file, f"it translates {original} into '{imported.lang}', but "
                           f"{translation} does not exist")
@@ -96,6 +99,21 @@ def _import(args, house) -> int:
     sync.save(sync.pair(translation, house), sources)
     print(f"{translation}: {len(texts)} units written, {len(sources)} synced")
     return 0
+
+
+def _target(imported: exchange.Imported, folders: list[Path]) -> Path:
+    """The translation an exchange file may write: `<lang>.md` beside the original
+    `<lang>.md` it names, inside one of `folders`. The file comes from outside hands, so it
+    names nothing else."""
+    original = imported.document.resolve()
+    inside = any(original.is_relative_to(folder.resolve()) for folder in folders)
+    if not (inside and original.suffix == ".md" and frontmatter.is_language(original.stem)
+            and frontmatter.is_language(imported.lang) and imported.lang != original.stem):
+        raise SourceError(imported.where, f"refused: it names {str(imported.document)!r} "
+                          f"translated into {imported.lang!r}; an exchange file may only write "
+                          "a <lang>.md beside a <lang>.md original under "
+                          + ", ".join(str(f) for f in folders))
+    return original.with_name(f"{imported.lang}.md")
 
 
 def _status(args, house) -> int:

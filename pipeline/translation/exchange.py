@@ -32,11 +32,11 @@ _STATES = {"translated": "translated", "stale": "needs-review-translation",
 
 
 class Imported:
-    """What an exchange file says: per unit id, the translation's Markdown and the source
-    text it was made from."""
+    """What an exchange file says: the original it translates (named at `where`), per unit
+    id, the translation's Markdown and the source text it was made from."""
 
-    def __init__(self, document: Path, lang: str):
-        self.document, self.lang = document, lang
+    def __init__(self, document: Path, lang: str, where: Location):
+        self.document, self.lang, self.where = document, lang, where
         self.texts: dict[str, str] = {}
         self.sources: dict[str, str] = {}
 
@@ -111,7 +111,8 @@ def import_xliff(path: Path) -> Imported:
     file = root.find(_Q + "file")
     if file is None:
         raise SourceError(Location(path, root.sourceline or 1), "not an XLIFF 1.2 file")
-    result = Imported(Path(file.get("original", "")), file.get("target-language", ""))
+    result = Imported(Path(file.get("original", "")), file.get("target-language", ""),
+                      Location(path, file.sourceline or 1))
     for unit in xliff.units(path, root):
         if unit.target is None or unit.target.get("state") in _UNCONFIRMED:
             continue
@@ -122,8 +123,8 @@ def import_xliff(path: Path) -> Imported:
                     [t for t in target_pieces if isinstance(t, u.Tag)])
         pieces = [natives[(p.kind, p.id)] if isinstance(p, u.Tag) else p for p in target_pieces]
         if u.plain(pieces).strip():
-            result.texts[unit.id] = u.to_markdown(pieces)
-            result.sources[unit.id] = u.to_markdown(source_pieces)
+            result.texts[unit.id] = u.as_text(unit.id, pieces)
+            result.sources[unit.id] = u.as_text(unit.id, source_pieces)
     return result
 
 
@@ -190,7 +191,10 @@ def import_po(path: Path) -> Imported:
         po = polib.pofile(str(path))
     except (OSError, ValueError) as err:
         raise SourceError(Location(path, 1), f"not a readable PO file: {err}") from None
-    result = Imported(Path(po.metadata.get("X-Source-File", "")), po.metadata.get("Language", ""))
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    line = next((i + 1 for i, text in enumerate(lines) if '"X-Source-File:' in text), 1)
+    result = Imported(Path(po.metadata.get("X-Source-File", "")), po.metadata.get("Language", ""),
+                      Location(path, line))
     for entry in po:
         if not entry.msgstr.strip() or "fuzzy" in entry.flags:
             continue

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import frontmatter
 from ..errors import SourceError
 from ..model import Location
 from . import units as u
@@ -46,23 +47,22 @@ def record_path(translation: Path) -> Path:
     return translation.parent / ".translations" / f"{translation.stem}.json"
 
 
-def original_of(translation: Path) -> str | None:
-    """The `original:` language of a translation, None for an original."""
+def original_of(translation: Path) -> Path | None:
+    """The original's source file that a translation names (`original:`), None for an
+    original."""
     text = translation.read_text(encoding="utf-8-sig")
-    from .. import frontmatter
-    data, _ = frontmatter.load(frontmatter.split(text, translation), translation)
-    value = data.get("original")
-    return str(value).strip() if value else None
+    data, values = frontmatter.load(frontmatter.split(text, translation), translation)
+    return frontmatter.original_source(translation, data, values) if "original" in data else None
 
 
 def pair(translation: Path, house) -> Pair:
-    lang = original_of(translation)
-    if not lang:
+    original = original_of(translation)
+    if not original:
         raise SourceError(Location(translation, 1), "not a translation: no 'original:' in its "
                           "front matter")
-    original = translation.with_name(f"{lang}.md")
-    ours = u.segment(original, house.labels(lang).get("quotes", "“”‘’"))
-    theirs = u.segment(translation, house.labels(translation.stem).get("quotes", "“”‘’"))
+    lang = original.stem
+    ours = u.segment(original, house.labels(lang)["quotes"])
+    theirs = u.segment(translation, house.labels(translation.stem)["quotes"])
     states = align(ours, theirs, _load(translation))
     return Pair(original, translation, translation.stem, states, [t for t in theirs if not t.id])
 

@@ -48,8 +48,8 @@ class Unit:
 
     @property
     def text(self) -> str:
-        """The unit as Markdown (one line)."""
-        return to_markdown(self.pieces)
+        """The unit as one line: Markdown, or plain text for a front-matter field."""
+        return as_text(self.kind.replace(":", "-"), self.pieces)
 
     @property
     def location(self) -> Location:
@@ -57,6 +57,12 @@ class Unit:
 
     def tags(self) -> list[Tag]:
         return [p for p in self.pieces if isinstance(p, Tag)]
+
+
+def as_text(ident: str, pieces: list) -> str:
+    """A unit's text from its id and pieces: a front-matter field (`meta-*`, YAML, never read
+    as Markdown) is plain text, any other unit Markdown."""
+    return " ".join(plain(pieces).split()) if ident.startswith("meta-") else to_markdown(pieces)
 
 
 def to_markdown(pieces: list) -> str:
@@ -72,7 +78,7 @@ def plain(pieces: list) -> str:
     return "".join(p for p in pieces if isinstance(p, str))
 
 
-def segment(path: Path, quotes: str = "“”‘’") -> list[Unit]:
+def segment(path: Path, quotes: str) -> list[Unit]:
     """The translation units of the source `path`, in reading order (footnotes last)."""
     text = reader.read_text(path)
     units = _meta_units(text, path)

@@ -7,6 +7,8 @@ import yaml
 
 from .. import reader
 from ..build import write_atomic
+from ..errors import SourceError
+from ..model import Location
 from .sync import Pair, State
 
 _PREFIX = {
@@ -25,7 +27,7 @@ def write(p: Pair, texts: dict[str, str]) -> None:
     previous_end = None
     for order, state in enumerate(p.states):
         if state.unit.id in texts:
-            edits.append(_edit(state, texts[state.unit.id], previous_end, lines, order))
+            edits.append(_edit(p, state, texts[state.unit.id], previous_end, lines, order))
         if state.target is not None and not state.unit.kind.startswith("meta:"):
             previous_end = state.target.lines[1]
     for _, _, apply in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
@@ -33,7 +35,7 @@ def write(p: Pair, texts: dict[str, str]) -> None:
     write_atomic(p.translation, "\n".join(lines).encode("utf-8"))
 
 
-def _edit(state: State, text: str, previous_end, lines, order):
+def _edit(p: Pair, state: State, text: str, previous_end, lines, order):
     kind = state.unit.kind
     target = state.target
     if kind.startswith("meta:"):
@@ -46,8 +48,12 @@ def _edit(state: State, text: str, previous_end, lines, order):
         return close, order, lambda ls: ls.insert(close, line)
     if target is None:  # a unit the translation lacks: after the previous translated one
         at = previous_end if previous_end is not None else len(lines)
-        block = {"heading": "#" * max(state.unit.level, 2) + " " + text, "item": "- " + text,
-                 "cell": None}.get(kind, text)
+        if kind == "cell":  # a table's shape is the translator's to fix, not ours to guess
+            raise SourceError(Location(p.translation, max(at, 1)), "the translation lacks the "
+                              f"table cell after this line that renders {state.unit.location} "
+                              f"({state.unit.text!r}): fill it in by hand, then import again")
+        block = {"heading": "#" * max(state.unit.level, 2) + " " + text,
+                 "item": "- " + text}.get(kind, text)
         if kind.startswith("footnote:"):
             block, at = f"[^{kind[9:].split('.')[0]}]: {text}", len(lines)
         new = [block] if kind == "item" else ["", block]

@@ -21,14 +21,17 @@ import docx
 import yaml
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileError,
+                                   UnrecognizedImageError)
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from .. import localize, model as m
+from .. import images, localize, model as m
+from ..errors import SourceError, warn
 from ..house import HouseStyle
-from .docx_notes import Footnotes
+from .docx_notes import Footnotes, element as _el
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
 
@@ -220,7 +223,7 @@ class _Writer:
         gap = "\u2003\u2003"
         self.inlines(footer, [
             m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
-            m.Text(self.house.templates.filters["long_date"](self.meta.date, self.doc.lang)),
+            m.Text(localize.long_date(self.meta.date, self.doc.lang, self.labels)),
             m.Text(f"{gap}{self.labels['index']} "), self._ltr(m.Text(str(self.meta.index)))])
         self.run(footer, "\t")
         self._page_field(footer)
@@ -368,6 +371,8 @@ class _Writer:
                 self.link(paragraph, node, formatting)
             elif isinstance(node, m.NoteRef):
                 self.note_call(paragraph, node)
+            elif isinstance(node, m.Image):
+                self.image(paragraph, node)
             elif isinstance(node, m.Isolate):
                 ltr = node.dir == "ltr"
                 mark = "\u200e" if ltr else "\u200f"
@@ -407,6 +412,26 @@ class _Writer:
                 r.append(t)
         paragraph._p.append(r)
         return r
+
+    def image(self, paragraph, node: m.Image) -> None:
+        """The picture, no wider than the text, with its alt text as its description. Word
+        takes an SVG only with a PNG copy, which nothing here makes: its alt text stands in."""
+        path = images.check(node.url, self.doc.source.parent, node.location)
+        if path.suffix.lower() == ".svg":
+            warn(node.location, f"image '{node.url}': SVG is not placed in the Word file; its "
+                 "alt text stands in")
+            self.run(paragraph, f"[{node.alt}]")
+            return
+        try:
+            picture = paragraph.add_run().add_picture(str(path))
+        except (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError):
+            raise SourceError(node.location, f"image '{node.url}': not a readable "
+                              f"{path.suffix[1:].upper()} file") from None
+        section = self.document.sections[0]
+        room = section.page_width - section.left_margin - section.right_margin
+        if picture.width > room:
+            picture.width, picture.height = room, int(picture.height * room / picture.width)
+        picture._inline.docPr.set("descr", node.alt)
 
     def link(self, paragraph, node: m.Link, formatting: dict) -> None:
         part = paragraph.part
@@ -489,13 +514,6 @@ class _Numbering:
 
 
 # XML helpers -----------------------------------------------------------------------------
-
-def _el(tag: str, attrs: dict[str, str]):
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(name), value)
-    return element
-
 
 def _shading(fill: str):
     return _el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill})

@@ -53,7 +53,7 @@ class Footnotes:
         settings = document.settings.element
         footnote_pr = OxmlElement("w:footnotePr")
         for ident in ("-1", "0"):
-            footnote_pr.append(_element("w:footnote", {"w:id": ident}))
+            footnote_pr.append(element("w:footnote", {"w:id": ident}))
         settings.insert_element_before(footnote_pr, *_AFTER_FOOTNOTE_PR)
         self._count = 0
 
@@ -64,8 +64,8 @@ class Footnotes:
         ident = str(self._count)
         call = paragraph.add_run()._r
         call.style = self.reference_style
-        call.append(_element("w:footnoteReference", {"w:id": ident}))
-        footnote = _element("w:footnote", {"w:id": ident})
+        call.append(element("w:footnoteReference", {"w:id": ident}))
+        footnote = element("w:footnote", {"w:id": ident})
         self.part.element.append(footnote)
         return self.add_paragraph(footnote, mark=True)
 
@@ -84,8 +84,9 @@ class Footnotes:
         return paragraph
 
 
-def _element(tag: str, attrs: dict[str, str]):
-    element = OxmlElement(tag)
+def element(tag: str, attrs: dict[str, str]):
+    """An OOXML element with its (prefixed) attributes."""
+    made = OxmlElement(tag)
     for name, value in attrs.items():
-        element.set(qn(name), value)
-    return element
+        made.set(qn(name), value)
+    return made

@@ -1,16 +1,20 @@
 """HTML writer: the document through the house style's Jinja2 templates, either for the
 print stylesheet (the PDF's input) or as a standalone web page.
 
-The web page is one self-contained file: its styles are inlined, and so are its fonts, cut
-down by fontTools to the characters the page uses (about 35 kB a face instead of 500 kB).
+The web page is one self-contained file: its styles are inlined, its images too (as `data:`
+URLs), and so are its fonts, cut down by fontTools to the characters the page uses (about
+35 kB a face instead of 500 kB).
 """
 from __future__ import annotations
 
 import base64
 import io
+import mimetypes
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import jinja2
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
@@ -18,11 +22,11 @@ from ..house import HouseStyle
 from ..model import Document
 
 
-
 def render(doc: Document, house: HouseStyle) -> str:
     """The HTML that the print stylesheet lays out (notes float to the page foot)."""
-    return house.templates.get_template("document.html.j2").render(
+    return _templates(house).get_template("document.html.j2").render(
         doc=doc, meta=doc.meta, notes=doc.notes, index=doc.meta.index, notes_at="foot",
+        embed_images=False,
         house=house, labels=house.labels(doc.lang), style_url=house.root.as_uri() + "/",
         token_css=house.token_css(),
     )
@@ -30,15 +34,32 @@ def render(doc: Document, house: HouseStyle) -> str:
 
 def page(doc: Document, house: HouseStyle) -> str:
     """The standalone web page: notes at the end, styles and fonts inlined."""
-    template = house.templates.get_template("page.html.j2")
+    template = _templates(house).get_template("page.html.j2")
     context = dict(doc=doc, meta=doc.meta, notes=doc.notes, index=doc.meta.index,
-                   notes_at="end", house=house, labels=house.labels(doc.lang),
+                   notes_at="end", embed_images=True, house=house, labels=house.labels(doc.lang),
                    screen_css=(house.root / "screen.css").read_text(encoding="utf-8"))
     text = template.render(**context, token_css="")
     characters = "".join(sorted(set(text + text.upper())))
     fonts = house.root / "fonts"
     return template.render(**context, token_css=house.token_css(
         lambda name: _font_data(fonts / name, characters)))
+
+
+def _templates(house: HouseStyle) -> jinja2.Environment:
+    """The house's templates, with the `image_src` filter."""
+    house.templates.filters["image_src"] = _image_src
+    return house.templates
+
+
+@jinja2.pass_context
+def _image_src(context, url: str) -> str:
+    """An image's `src`: as written (the print stylesheet's base is the document folder), or
+    for the standalone page, the file as a data: URL (checked when the source was read)."""
+    if not context["embed_images"]:
+        return url
+    path = context["doc"].source.parent / unquote(urlsplit(url).path)
+    kind = mimetypes.guess_type(path.name)[0]
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 @cache
