@@ -68,7 +68,7 @@ def test_a_corrupt_image_is_an_error_at_its_line(tmp_path, capsys):
     (folder / "chart one.svg").write_text(SVG)
     Image.new("RGB", (4000, 100), (0, 0, 0)).save(folder / "wide.png")
     out = tmp_path / "out"
-    assert main(["build", str(source), "--out", str(out)]) == 1
+    assert main(["build", str(source), "--format", "pdf", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{source}:6:34: error: image 'red.png': Failed to load image"), err
     assert not any(out.rglob("*.pdf"))
