@@ -12,6 +12,15 @@ from pipeline.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations"
 
+BIB = """\
+@misc{known,
+  author = {{Amnesty International}},
+  title = {A known document},
+  year = {2024},
+  url = {https://example.org/known},
+}
+"""
+
 MINIMAL = """\
 ---
 title: A minimal briefing

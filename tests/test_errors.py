@@ -7,17 +7,9 @@ import sys
 
 import pytest
 
-from conftest import MINIMAL, write_doc
+from conftest import BIB, MINIMAL, write_doc
 from pipeline.cli import main
 
-BIB = """\
-@misc{known,
-  author = {{Amnesty International}},
-  title = {A known document},
-  year = {2024},
-  url = {https://example.org/known},
-}
-"""
 
 # (what is wrong, source text, bibliography or None, expected line, words in the message)
 CASES = [

@@ -14,19 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, ROOT, SAMPLE, write_doc
+from conftest import BIB, MINIMAL, ROOT, SAMPLE, write_doc
 from pipeline import batch, cache, house
 from pipeline.build import FORMATS
 from pipeline.cli import main
-
-BIB = """\
-@misc{known,
-  author = {{Amnesty International}},
-  title = {A known document},
-  year = {2024},
-  url = {https://example.org/known},
-}
-"""
 
 
 def identities(out: Path) -> dict[str, int]:
