@@ -48,9 +48,13 @@ def long_date(day: date, lang: str, labels: dict) -> str:
 
 
 def apply(doc: m.Document, labels: dict) -> None:
-    """The language's default kind, typographic spacing (if the language has rules), then
-    left-to-right isolation (if the language is written right to left). Isolation comes last: no transform looks inside it."""
+    """The language's default kind and unit name, typographic spacing (if the language has
+    rules), then left-to-right isolation (if the language is written right to left).
+    Isolation comes last: no transform looks inside it."""
     doc.meta.kind = doc.meta.kind or labels["kind"]
+    unit = doc.meta.unit
+    if isinstance(unit, dict):
+        doc.meta.unit = {**unit, "name": unit.get("names", {}).get(doc.lang, unit["name"])}
     spacing = labels.get("spacing")
     fix = _spacer(spacing or {})
     for key in ("title", "kind", "event", "short_title"):  # YAML text: no typographer ran

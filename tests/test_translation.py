@@ -171,6 +171,9 @@ def test_arabic_html_is_rtl_with_isolated_ltr_runs(house_style):
                      r'(<[^/][^>]*>[^<]*</[^>]*>[^<]*)*&lt;<a href', page)
     assert '(<span dir="ltr">EC</span>)' in page  # brackets enter a run only in pairs
     assert "٢٠ نوفمبر ٢٠٢٥" in page  # digits as set in labels.yaml
+    # The unit signs in the document's language (house.yaml `names`).
+    assert '<span class="unit-name">مركز العدالة الدولية</span>' in page
+    assert "Centre for International Justice" not in page
 
 
 def test_arabic_pdf_fonts_language_and_footnote_placement(sample_pdfs):
