@@ -43,11 +43,11 @@ def load(path: Path, house: HouseStyle, registry: Registry | None = None) -> Doc
     from .translation.commands import drift  # here: the translation package imports build
 
     labels = house.labels(path.stem)
-    doc = reader.read(path, house.units, labels.get("quotes", "“”‘’"))
+    doc = reader.read(path, house.units, labels["quotes"])
     indexing.check_scheme(doc, house.index_scheme)
     titles = indexing.titles(registry)
     transforms.resolve_citations(doc, indexing.cite_documents(
-        doc, _bibliography(doc, titles), house.organisation, titles))
+        doc, _bibliography(doc, titles), house.organisation, titles), house.citation_style)
     transforms.number_notes(doc)
     transforms.assign_heading_ids(doc)
     localize.apply(doc, labels)

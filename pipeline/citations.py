@@ -101,8 +101,8 @@ class Bibliography:
                 "issued": {"date-parts": [[index.year]]}}
         self._items[key] = {**item, "title": title} if title else item
 
-    def format(self, items: list[CiteItem], lang: str = "en") -> list[Inline]:
-        """One citation in the house note style, ending with a full stop.
+    def format(self, items: list[CiteItem], lang: str = "en", style: Path = STYLE) -> list[Inline]:
+        """One citation in the CSL `style` (the house style's), ending with a full stop.
 
         Raises KeyError for a key that is not in the bibliography.
         """
@@ -111,7 +111,7 @@ class Bibliography:
                                for n, item in enumerate(items)])
         citation = Citation([CitationItem(str(n), **_cite_options(item))
                              for n, item in enumerate(items)])
-        bibliography = CitationStylesBibliography(_style(lang), source, _Marked)
+        bibliography = CitationStylesBibliography(_style(style, lang), source, _Marked)
         bibliography.register(citation)
         return _inlines(str(bibliography.cite(citation, None)))
 
@@ -225,9 +225,9 @@ def _locator(text: str) -> Locator:
 
 
 @cache
-def _style(lang: str) -> CitationStylesStyle:
+def _style(path: Path, lang: str) -> CitationStylesStyle:
     # "en" keeps the style's own default locale, en-GB.
-    return CitationStylesStyle(str(STYLE), locale=None if lang == "en"
+    return CitationStylesStyle(str(path), locale=None if lang == "en"
                                else PRIMARY_DIALECTS.get(lang, lang))
 
 

@@ -69,10 +69,6 @@ class HouseStyle:
     def citation_style(self) -> Path:
         return self.root / "citation.csl"
 
-    @property
-    def stylesheet(self) -> Path:
-        return self.root / "print.css"
-
 
 def root(name: str = DEFAULT) -> Path:
     return STYLES / name

@@ -4,6 +4,7 @@ notes numbered, heading ids assigned. Each takes a Document and changes it in pl
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable
 
 from . import model as m
@@ -34,9 +35,10 @@ def _map_nested(inlines: list[m.Inline], fn: InlineMap) -> list[m.Inline]:
     return inlines
 
 
-def resolve_citations(doc: m.Document, bibliography) -> None:
-    """Citations in the text become notes holding the formatted reference; citations in a
-    note are formatted in place. `bibliography` is None when the document has none."""
+def resolve_citations(doc: m.Document, bibliography, style: Path) -> None:
+    """Citations in the text become notes holding the formatted reference (CSL `style`);
+    citations in a note are formatted in place. `bibliography` is None when the document
+    has none."""
     used: set[str] = set()
 
     def formatted(cite: m.Cite) -> list[m.Inline]:
@@ -47,7 +49,7 @@ def resolve_citations(doc: m.Document, bibliography) -> None:
             if item.key not in bibliography.keys():
                 raise SourceError(cite.location, f"unknown citation key '@{item.key}'")
             used.add(item.key)
-        return bibliography.format(cite.items, doc.lang)
+        return bibliography.format(cite.items, doc.lang, style)
 
     def in_text(inlines: list[m.Inline]) -> list[m.Inline]:
         result = []
