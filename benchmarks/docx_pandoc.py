@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from pdf import SAMPLE, timed  # noqa: E402  (benchmarks/pdf.py)
 
-from pipeline import build, house as houses  # noqa: E402
+from pipeline.jobs import build
+from pipeline.house import style as houses  # noqa: E402
 
 PANDOC_ENV = ROOT / "benchmarks" / ".venv-pandoc"
 

@@ -33,7 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import batch, build, house, limits, live  # noqa: E402
+from pipeline.jobs import batch, build
+from pipeline.writers import FORMATS
+from pipeline.house import style as house
+from pipeline import limits
+from pipeline.commands import live  # noqa: E402
 
 SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations"
 
@@ -56,7 +60,7 @@ def generate(folder: Path, count: int) -> Path:
 def briefing(*args: str) -> float:
     """Seconds taken by one `briefing` command, run as a fresh process."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -78,7 +82,7 @@ def rss_after_render(job: batch.Job) -> int:
 
 
 def memory(out: Path, renders: int) -> list[int]:
-    job = batch.Job(SAMPLE / "en.md", "pdf", out, house.root())
+    job = batch.Job(SAMPLE / "en.md", "pdf", out, house.locate())
     with batch.worker_process() as executor:
         return [executor.submit(rss_after_render, job).result() for _ in range(renders)]
 
@@ -88,7 +92,7 @@ def reload_latency(folder: Path, edits: int) -> tuple[list[float], list[float]]:
     the PDF being ready, over `edits` saves in `briefing preview`."""
     shutil.copytree(SAMPLE, folder / "doc")
     source = folder / "doc" / "en.md"
-    preview = live.Preview(source, folder / "preview-out")
+    preview = live.Preview(source, folder / "preview-out", house.locate())
     server = threading.Thread(target=preview.serve)
     server.start()
     try:
@@ -107,12 +111,12 @@ def reload_latency(folder: Path, edits: int) -> tuple[list[float], list[float]]:
                               encoding="utf-8")
             for line in stream.fp:
                 event = line.decode().strip()
-                if event == "event: html":
+                if event == "event: page":
                     page = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=60)
                     page.request("GET", "/")
                     assert marker in page.getresponse().read().decode()
                     html.append(time.perf_counter() - start)
-                elif event == "event: pdf":
+                elif event == "event: print":
                     pdf.append(time.perf_counter() - start)
                     break
         events.close()
@@ -125,7 +129,7 @@ def reload_latency(folder: Path, edits: int) -> tuple[list[float], list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=12)
-    parser.add_argument("--formats", default=",".join(build.FORMATS))
+    parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--parallel-runs", type=int, default=2)
     args = parser.parse_args()

@@ -5,7 +5,7 @@ read, check, cite, number, template, lay out, verify footnote placement, write. 
 is plain WeasyPrint (`HTML(...).write_pdf()` with the same PDF variant, reusing one font
 configuration as the pipeline does) on the HTML the pipeline generated. Runs alternate
 between the two so that drift in machine load hits both alike; the pipeline's one-line
-footnote patch (pipeline.footnote_layout) is therefore active for both, which changes no
+footnote patch (pipeline.writers.pdf_footnotes) is therefore active for both, which changes no
 timing measurably. The ratio is taken on the fastest run of each (the least disturbed by
 other work on a shared machine, as `timeit` advises); medians are printed beside it.
 Target: ratio at most 1.10.
@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from weasyprint import HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from pipeline import build, house as houses  # noqa: E402
+from pipeline.jobs import build
+from pipeline.house import style as houses  # noqa: E402
 from pipeline.writers import html, pdf  # noqa: E402
 
 SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations" / "en.md"
@@ -54,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     house = houses.load()
     doc = build.load(args.source, house)
-    markup = html.render(doc, house)
+    markup = html.print_document(doc, house)
     base = args.source.parent.resolve().as_uri() + "/"
     out = Path(tempfile.mkdtemp())
 

@@ -183,10 +183,11 @@ class Note:
 
 @dataclass
 class Meta:
-    """Front matter, validated. `index` is the parsed AI index number."""
+    """Front matter, validated. `index` is the document's identifier, as the house style's
+    scheme parsed it (an AI index number), or None."""
     title: str
     date: date
-    index: object  # pipeline.index.AIIndex
+    index: object
     kind: str = ""  # empty: the house label `kind` of the language ("Briefing")
     event: str = ""
     short_title: str = ""

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build, house
-from pipeline.cli import main
+from pipeline.jobs import build
+from pipeline.house import style as house
+from pipeline.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations"

@@ -2,7 +2,7 @@
 process imports nothing more than the registry."""
 from __future__ import annotations
 
-from pipeline.registry import open_registry
+from pipeline.house.registry import open_registry
 
 
 def reserve_many(location: str, worker: int, count: int, start, results) -> None:

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 from conftest import MINIMAL, ROOT, write_doc
-from pipeline import batch, build, house
-from pipeline.cli import main
+from pipeline.jobs import batch, build
+from pipeline.house import style as house
+from pipeline.commands.cli import main
 
 PARAGRAPH = ("The Assembly should fund the Court's work on victims' participation and "
              "reparations in full, and adopt a budget that reflects its caseload.{note} ")
@@ -57,7 +58,7 @@ def test_a_failure_does_not_stop_the_others_and_sets_the_exit_status(tmp_path, c
 
 
 def test_progress_bar_run_reports_the_same(tmp_path, capsys):
-    jobs = batch.plan([write_doc(tmp_path / "doc")], ["pdf"], tmp_path / "out", house.root())
+    jobs = batch.plan([write_doc(tmp_path / "doc")], ["pdf"], tmp_path / "out", house.locate())
     summary = batch.run(jobs, progress=True)
     assert len(summary.built) == 1 and summary.outputs[jobs[0]].is_file()
     assert ": wrote " in capsys.readouterr().out
@@ -85,7 +86,7 @@ def _workers() -> list[int]:
 
 
 def test_a_killed_worker_costs_a_retry_not_the_batch(tmp_path):
-    jobs = [batch.Job(long_doc(tmp_path / f"doc{n}"), "pdf", tmp_path / "out", house.root())
+    jobs = [batch.Job(long_doc(tmp_path / f"doc{n}"), "pdf", tmp_path / "out", house.locate())
             for n in range(3)]
     results = []
     runner = threading.Thread(target=batch.execute, args=(jobs, 2, results.append))
@@ -116,7 +117,7 @@ def test_sigkill_mid_render_leaves_the_earlier_outputs_whole(tmp_path):
     for name in ("a", "b"):  # both out of date
         doc = source / name / "en.md"
         doc.write_text(doc.read_text().replace("A minimal briefing", "An edited briefing"))
-    command = [sys.executable, "-m", "pipeline.cli", "build", str(source), "--out", str(out),
+    command = [sys.executable, "-m", "pipeline", "build", str(source), "--out", str(out),
                "-j", "1"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
                                start_new_session=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 from conftest import SAMPLE, write_doc
-from pipeline.cli import main
+from pipeline.commands.cli import main
 
 
 def test_build_one_file_with_language_filter(tmp_path, capsys):
@@ -34,7 +34,7 @@ def test_build_any_combination_of_formats(tmp_path):
 def test_nothing_to_build_is_an_error(tmp_path, capsys):
     shutil.copytree(SAMPLE, tmp_path / "doc")
     assert main(["build", str(tmp_path / "doc"), "--lang", "xx", "--out", str(tmp_path)]) == 1
-    assert "no source files found" in capsys.readouterr().err
+    assert "no 'xx' source in" in capsys.readouterr().err.replace("; languages there: ar, en, fr", "")
     assert main(["build", str(tmp_path / "missing")]) == 1
     assert main(["build", str(tmp_path / "doc"), "--format", "odt"]) == 2
 

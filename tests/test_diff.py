@@ -6,8 +6,8 @@ import subprocess
 from PIL import Image
 
 from conftest import MINIMAL, write_doc
-from pipeline import diff
-from pipeline.cli import main
+from pipeline.commands import diff
+from pipeline.commands.cli import main
 
 PARAGRAPH = ("States parties should fund the Court's work on victims' participation and "
              "reparations in full, and adopt a budget that reflects its caseload. ")

@@ -16,8 +16,8 @@ from openxml_audit import OpenXmlValidator
 
 from conftest import SAMPLE, write_doc
 from pipeline import model as m
-from pipeline.cli import main
-from pipeline.transforms import plain_text
+from pipeline.commands.cli import main
+from pipeline.transforms.tree import plain_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import BIB, MINIMAL, write_doc
-from pipeline.cli import main
+from pipeline.commands.cli import main
 
 
 # (what is wrong, source text, bibliography or None, expected line, words in the message)
@@ -69,7 +69,7 @@ def test_error_points_at_the_source_line(name, text, bib, line, words, good_buil
 
 def test_command_line_exit_status_and_no_traceback(tmp_path):
     source = write_doc(tmp_path / "doc", MINIMAL.replace("More text.", "More[^nope] text."))
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check", str(source)],
+    result = subprocess.run([sys.executable, "-m", "pipeline", "check", str(source)],
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip() == (

@@ -1,4 +1,4 @@
-"""Tests for pipeline.footnote_layout (WeasyPrint footnote reporting, trap 3)."""
+"""Tests for pipeline.writers.pdf_footnotes (WeasyPrint footnote reporting, trap 3)."""
 import json
 import random
 import subprocess
@@ -9,7 +9,7 @@ import pytest
 import weasyprint
 from weasyprint.layout import block
 
-from pipeline import footnote_layout
+from pipeline.writers import pdf_footnotes as footnote_layout
 
 FONT = Path(__file__).parents[1] / "styles/amnesty/fonts/NotoSans-Regular.ttf"
 WORDS = (
@@ -48,7 +48,7 @@ def test_unpatched_weasyprint_misplaces_footnotes(tmp_path):
     html = tmp_path / "briefing.html"
     html.write_text(briefing_html(10))
     script = (
-        "import json, sys, weasyprint; from pipeline import footnote_layout; "
+        "import json, sys, weasyprint; from pipeline.writers import pdf_footnotes as footnote_layout; "
         "print(json.dumps(footnote_layout.misplaced_footnotes("
         "weasyprint.HTML(filename=sys.argv[1]).render())))")
     output = subprocess.run(

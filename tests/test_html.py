@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import ROOT, SAMPLE, write_doc
-from pipeline.cli import main
+from pipeline.commands.cli import main
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "output" / "screenshots"

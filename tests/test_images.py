@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from conftest import write_doc
-from pipeline.cli import main
+from pipeline.commands.cli import main
 
 TEXT = """\
 ---

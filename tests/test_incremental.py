@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BIB, MINIMAL, ROOT, SAMPLE, write_doc
-from pipeline import batch, cache, house
-from pipeline.build import FORMATS
-from pipeline.cli import main
+from pipeline.jobs import batch, cache
+from pipeline.house import style as house
+from pipeline.writers import FORMATS
+from pipeline.commands.cli import main
 
 
 def identities(out: Path) -> dict[str, int]:
@@ -50,13 +51,13 @@ def two_languages(tmp_path):
 
 def build(source: Path, out: Path, *options: str) -> batch.Summary:
     sources = sorted(source.rglob("*.md"))
-    return batch.run(batch.plan(sources, FORMATS, out, house.root()), *options)
+    return batch.run(batch.plan(sources, FORMATS, out, house.locate()), *options)
 
 
 def test_no_change_rebuild_skips_everything_without_importing_the_renderer(two_languages):
     source, out = two_languages
     before = identities(out)
-    script = (f"import sys; from pipeline.cli import main; code = main(['build', {str(source)!r},"
+    script = (f"import sys; from pipeline.commands.cli import main; code = main(['build', {str(source)!r},"
               f" '--out', {str(out)!r}]); heavy = [m for m in sys.modules if m.split('.')[0] in "
               "('weasyprint', 'markdown_it', 'citeproc', 'bibtexparser')]; print(code, heavy)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -91,7 +92,7 @@ def test_bibliography_edit_rebuilds_the_documents_citing_from_it(two_languages):
 def test_style_edit_rebuilds_what_depends_on_it(two_languages, tmp_path):
     source, out = two_languages
     style = tmp_path / "style"
-    shutil.copytree(house.root(), style)
+    shutil.copytree(house.locate(), style)
     jobs = batch.plan(sorted(source.rglob("*.md")), FORMATS, out, style)
     assert len(batch.run(jobs).built) == 9  # another house style is another option
 
@@ -118,7 +119,7 @@ def test_a_translation_depends_on_its_original_and_sync_record(tmp_path):
     folder = tmp_path / "doc"
     shutil.copytree(SAMPLE, folder)
     out = tmp_path / "out"
-    jobs = batch.plan([folder / "fr.md"], ["html"], out, house.root())
+    jobs = batch.plan([folder / "fr.md"], ["html"], out, house.locate())
     (page,) = batch.run(jobs).outputs.values()
     first = page.read_text()
     assert len(batch.run(jobs).skipped) == 1
@@ -181,13 +182,13 @@ def test_manifest_records_every_input(two_languages):
         assert str(source.parent / name) in inputs
     for name in ("print.css", "labels.yaml", "house.yaml", "citation.csl",
                  "templates/document.html.j2", "fonts/NotoSans-Regular.ttf"):
-        assert str(house.root() / name) in inputs
+        assert str(house.locate() / name) in inputs
     assert str(ROOT / "pipeline" / "writers" / "pdf.py") in inputs
     assert any(path.endswith("/weasyprint/__init__.py") for path in inputs)
-    assert entry["format"] == "pdf" and entry["options"] == {"house": str(house.root())}
+    assert entry["format"] == "pdf" and entry["options"] == {"house": str(house.locate())}
 
 
 def test_sample_rebuild_is_skipped(tmp_path):
     out = tmp_path / "out"
     assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
-    assert len(batch.run(batch.plan([SAMPLE / "en.md"], ["pdf"], out, house.root())).skipped) == 1
+    assert len(batch.run(batch.plan([SAMPLE / "en.md"], ["pdf"], out, house.locate())).skipped) == 1

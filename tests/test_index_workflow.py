@@ -9,11 +9,11 @@ import pypdf
 import pytest
 
 from conftest import MINIMAL, write_doc
-from pipeline import build
-from pipeline.cli import main
-from pipeline.index import AIIndex
-from pipeline.registry import open_registry
-from pipeline.transforms import plain_text
+from pipeline.jobs import build
+from pipeline.commands.cli import main
+from pipeline.house.ai_index import AIIndex
+from pipeline.house.registry import open_registry
+from pipeline.transforms.tree import plain_text
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_arabic_label_from_the_style(tmp_path, house_style):
     assert label == "رقم الوثيقة:"
     # The index is isolated left to right inside the Arabic footer.
     assert (f'<span class="index">{label} <span dir="ltr">IOR 53/8787/2024</span></span>'
-            in html.render(doc, house_style))
+            in html.print_document(doc, house_style))
 
 
 def test_import_registers_the_original_title_whatever_its_language(tmp_path, registry_path):

@@ -10,8 +10,10 @@ import sys
 import pytest
 
 from conftest import MINIMAL, ROOT, write_doc
-from pipeline import batch, house, limits
-from pipeline.cli import main
+from pipeline.jobs import batch
+from pipeline.house import style as house
+from pipeline import limits
+from pipeline.commands.cli import main
 
 FOOTNOTES = MINIMAL.split("Text with")[0] + "".join(
     f"Sentence {n}.[^{n}]\n" for n in range(10_000)) + "".join(
@@ -33,7 +35,7 @@ def patched(tmp_path, patch: str, *args: str, env=None) -> subprocess.CompletedP
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(patch)
     path = os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, **(env or {}), "PYTHONPATH": path})
 
 
@@ -49,7 +51,7 @@ def test_time_limit_stops_one_document_only(documents, monkeypatch, capsys):
 
 
 def test_memory_limit_is_an_error_and_the_next_job_gets_a_fresh_worker(tmp_path, monkeypatch):
-    jobs = batch.plan([write_doc(tmp_path / "doc")], ["pdf"], tmp_path / "out", house.root())
+    jobs = batch.plan([write_doc(tmp_path / "doc")], ["pdf"], tmp_path / "out", house.locate())
     monkeypatch.setattr(limits, "RENDER_MEMORY", 1 * limits.MiB)
     with batch.Workers(1) as pool:  # one worker, kept across the two runs
         summary = batch.run(jobs, progress=False, pool=pool)
@@ -66,16 +68,14 @@ import signal, time
 from pipeline import limits, transforms
 limits.RENDER_SECONDS, limits.GRACE = 1, 2
 signal.setitimer = lambda *args: None  # the worker's own alarm never rings
-numbered = transforms.assign_heading_ids
 
-def assign_heading_ids(doc):
+def stuck(doc, context):
     if doc.source.parent.name == "sleeping":  # no CPU time: the parent's wait stops it
         time.sleep(600)
     while doc.source.parent.name == "spinning":  # the kernel's CPU time limit stops it
         pass
-    numbered(doc)
 
-transforms.assign_heading_ids = assign_heading_ids
+transforms.STEPS = (stuck, *transforms.STEPS)
 """
 
 
@@ -95,7 +95,7 @@ def test_a_worker_that_stops_answering_is_killed(tmp_path):
 def test_internal_error_is_one_line_and_debug_shows_the_traceback(debug, tmp_path):
     """A bug (here: a transform that divides by zero) is reported, not a traceback."""
     source = write_doc(tmp_path / "doc")
-    bug = "from pipeline import transforms\ntransforms.assign_heading_ids = lambda doc: 1 / 0\n"
+    bug = "from pipeline import transforms\ntransforms.STEPS = (lambda doc, context: 1 / 0,)\n"
     plain = patched(tmp_path, bug, "check", str(source))
     assert plain.returncode == 1
     assert plain.stderr == (f"{source}: error: internal error: ZeroDivisionError: "

@@ -9,8 +9,9 @@ import time
 from pypdf import PdfReader
 
 from conftest import MINIMAL, write_doc
-from pipeline import live
-from pipeline.cli import main
+from pipeline.commands import live
+from pipeline.house import style as house
+from pipeline.commands.cli import main
 
 
 def wait_for(condition, what: str, tries: int = 120, pause: float = 0.5, poke=None):
@@ -33,7 +34,7 @@ def test_watch_rebuilds_the_saved_language_only(tmp_path):
     english, french = out / "brief" / "IOR5387872024ENGLISH.pdf", out / "brief" / "IOR5387872024FRENCH.pdf"
     before = english.stat().st_ino, french.stat().st_ino
     stop = threading.Event()
-    watcher = threading.Thread(target=live.watch, args=([source], [], ["pdf"], out, 1, None, stop))
+    watcher = threading.Thread(target=live.watch, args=([source], [], ["pdf"], out, 1, house.locate(), None, stop))
     watcher.start()
     edits = iter(range(1000))
 
@@ -63,7 +64,7 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 
 def test_preview_reloads_the_html_before_the_pdf_is_done(tmp_path):
     source = write_doc(tmp_path / "doc")
-    preview = live.Preview(source, tmp_path / "out")
+    preview = live.Preview(source, tmp_path / "out", house.locate())
     server = threading.Thread(target=preview.serve)
     server.start()
     try:
@@ -98,11 +99,11 @@ def test_preview_reloads_the_html_before_the_pdf_is_done(tmp_path):
                 save()  # the watcher may have started after the first save
             if line.startswith("event: "):
                 seen.append(line.removeprefix("event: "))
-                if seen[-1] == "html":
+                if seen[-1] == "page":
                     assert b"Edited text" in get(preview.port, "/")[1]
-                if seen[-1] == "pdf":
+                if seen[-1] == "print":
                     break
-        assert seen[-2:] == ["html", "pdf"]
+        assert seen[-2:] == ["page", "print"]
         status, pdf = get(preview.port, "/pdf")
         assert status == 200 and "Edited text" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 

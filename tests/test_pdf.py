@@ -9,8 +9,8 @@ import pypdf
 import pytest
 
 from conftest import SAMPLE, write_doc
-from pipeline.cli import main
-from pipeline.transforms import plain_text
+from pipeline.commands.cli import main
+from pipeline.transforms.tree import plain_text
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import MINIMAL
-from pipeline import build
+from pipeline.jobs import build
 from pipeline.errors import SourceError
 from pipeline.model import Location
 from pipeline.writers import html
@@ -61,7 +61,7 @@ def load_or_locate(folder, house_style, source_text: str, bib: str | None = None
         assert location.path in (source, references), location
         assert str(err).startswith(f"{location}: error: "), str(err)
         return
-    assert html.render(doc, house_style).startswith("<!DOCTYPE html>")
+    assert html.print_document(doc, house_style).startswith("<!DOCTYPE html>")
 
 
 SETTINGS = settings(max_examples=150, deadline=None,

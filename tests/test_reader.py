@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import MINIMAL, write_doc
-from pipeline import build, model as m
+from pipeline.jobs import build
+from pipeline import model as m
 from pipeline.errors import SourceError
-from pipeline.transforms import plain_text
+from pipeline.transforms.tree import plain_text
 from pipeline.writers import html
 
 BIB = """\
@@ -81,7 +82,7 @@ def test_index_only_entry_links_to_its_document(tmp_path, house_style):
 def test_raw_html_is_never_passed_through(tmp_path, house_style):
     doc = load(tmp_path, 'Text <b onclick="x()">bold</b>\n\n<div class="evil">block</div>\n',
                house_style, bib=None)
-    page = html.render(doc, house_style)
+    page = html.print_document(doc, house_style)
     assert "<b onclick" not in page and '<div class="evil">' not in page
     assert "&lt;b onclick=" in page and "&lt;div class=" in page
 
@@ -108,7 +109,7 @@ Boxed text.
 
 
 def test_footnote_html_has_no_raw_newlines(sample_doc, house_style):
-    page = html.render(sample_doc, house_style)
+    page = html.print_document(sample_doc, house_style)
     for number in range(1, len(sample_doc.notes) + 1):
         start = page.index(f'<span class="footnote" id="fn-{number}">')
         end = page.index("</span></span>", start)

@@ -12,9 +12,10 @@ import pytest
 
 from conftest import MINIMAL, write_doc
 from registry_worker import reserve_many
-from pipeline.cli import main
-from pipeline.index import AIIndex
-from pipeline.registry import PUBLISHED, RESERVED, RegistryError, locate, open_registry
+from pipeline.commands.cli import main
+from pipeline.house.ai_index import AIIndex
+from pipeline import project as projects
+from pipeline.house.registry import PUBLISHED, RESERVED, RegistryError, locate, open_registry
 
 POSTGRES = os.environ.get("BRIEFING_TEST_POSTGRES")
 
@@ -113,12 +114,15 @@ def test_where_the_registry_is(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[tool.briefing]\nregistry = "numbers.db"\n')
     (tmp_path / "sub").mkdir()
     monkeypatch.delenv("BRIEFING_REGISTRY")
-    assert locate(None, tmp_path / "sub") == str(tmp_path / "numbers.db")
+    assert locate(None, projects.find(tmp_path / "sub")) == str(tmp_path / "numbers.db")
+    (tmp_path / "pyproject.toml").write_text('[tool.briefing]\nstyle = "amnesty"\n')
+    assert locate(None, projects.find(tmp_path / "sub")) == str(tmp_path / "registry.sqlite3")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    assert locate(None, tmp_path / "sub") == str(tmp_path / "registry.sqlite3")
+    assert projects.find(tmp_path / "sub") is None or projects.find(tmp_path / "sub").root != tmp_path
+    assert locate(None, None) is None  # outside a project: none, and nothing is made
     monkeypatch.setenv("BRIEFING_REGISTRY", "postgresql://team/db")
-    assert locate(None, tmp_path) == "postgresql://team/db"
-    assert locate("other.sqlite3", tmp_path) == "other.sqlite3"
+    assert locate(None, None) == "postgresql://team/db"
+    assert locate("other.sqlite3", None) == "other.sqlite3"
 
 
 def test_index_commands(location, tmp_path, capsys):

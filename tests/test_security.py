@@ -14,8 +14,10 @@ import pytest
 from PIL import Image
 
 from conftest import MINIMAL, write_doc
-from pipeline import build, limits, xliff
-from pipeline.cli import main
+from pipeline.jobs import build
+from pipeline import limits
+from pipeline.translation import xliff
+from pipeline.commands.cli import main
 from pipeline.errors import SourceError
 from pipeline.writers import html
 
@@ -154,7 +156,7 @@ def test_front_matter_cannot_smuggle_css_or_markup(tmp_path, capsys, listener, h
     assert "TITLE</TITLE><STYLE>@IMPORT URL(" in text  # the masthead prints it upper case
     assert f"url(http://127.0.0.1:{port}/b.png)" in text.lower()
     assert not listener.connected()
-    page = html.render(build.load(source, house_style), house_style)
+    page = html.print_document(build.load(source, house_style), house_style)
     assert "<style>@import" not in page and "&lt;style&gt;@import" in page
 
 
@@ -163,7 +165,7 @@ def test_template_syntax_in_sources_is_printed_literally(tmp_path, house_style):
     source = write_doc(tmp_path / "doc", HEAD.replace("A hostile briefing", "Sum {{ 7*7 }}") +
                        "Text {{ 7*7 }} and {% if true %}yes{% endif %} {# hidden #}.[^n]\n\n"
                        "Cited [@k].\n\n[^n]: Note {{ house }}.\n", bib=bib)
-    page = html.render(build.load(source, house_style), house_style)
+    page = html.print_document(build.load(source, house_style), house_style)
     for literal in ("Sum {{ 7*7 }}", "Text {{ 7*7 }} and {% if true %}yes{% endif %} "
                     "{# hidden #}", "Note {{ house }}", "The {{ config }} report"):
         assert literal in page, literal
@@ -186,7 +188,7 @@ def test_10000_footnotes(tmp_path, capsys, house_style):
     source = write_doc(tmp_path / "doc", HEAD + calls + "\n" + notes)
     assert main(["check", str(source)]) == 0
     doc = build.load(source, house_style)
-    page = html.render(doc, house_style)
+    page = html.print_document(doc, house_style)
     assert page.count('<span class="footnote" id="fn-') == 10_000
     assert '<span class="footnote" id="fn-10000"><span class="fn-p">Note number 9999.' in page
 
@@ -215,7 +217,7 @@ def test_emphasis_nested_1000_deep_is_an_error(tmp_path, capsys):
 def test_lists_nested_to_the_limit_lose_nothing(tmp_path, house_style):
     """markdown-it drops what lies beyond its maxNesting without a word: not below our limit."""
     source = write_doc(tmp_path / "doc", HEAD + nested_list(limits.NESTING))
-    page = html.render(build.load(source, house_style), house_style)
+    page = html.print_document(build.load(source, house_style), house_style)
     assert f"level {limits.NESTING}" in page and "After the list." in page
     assert page.count("<ul>") == limits.NESTING
 
@@ -235,8 +237,8 @@ def test_bom_and_crlf_read_like_plain_utf8(encode, tmp_path, house_style):
     plain = write_doc(tmp_path / "plain")
     other = write_doc(tmp_path / "other")
     other.write_bytes(encode(MINIMAL))
-    expected = html.render(build.load(plain, house_style), house_style)
-    assert html.render(build.load(other, house_style), house_style) == expected
+    expected = html.print_document(build.load(plain, house_style), house_style)
+    assert html.print_document(build.load(other, house_style), house_style) == expected
 
 
 def test_bibtex_with_unbalanced_braces(tmp_path, capsys):

@@ -15,7 +15,9 @@ import yaml
 from fontTools.ttLib import TTFont
 
 from conftest import write_doc
-from pipeline import build, house as houses
+from pipeline.jobs import build
+from pipeline.house import style as houses
+from pipeline.writers import render
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 GREEN = "#0a7a3d"
@@ -62,7 +64,7 @@ def changed_house(tmp_path_factory) -> houses.HouseStyle:
     if not (DEJAVU / "DejaVuSans.ttf").exists():
         pytest.fail("fonts-dejavu-core is not installed (.ci/run installs it)")
     root = tmp_path_factory.mktemp("styles") / "amnesty"
-    shutil.copytree(houses.STYLES / "amnesty", root)
+    shutil.copytree(houses.locate("amnesty"), root)
     files = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf",
              "italic": "DejaVuSans-Oblique.ttf", "bold-italic": "DejaVuSans-BoldOblique.ttf"}
     for name in files.values():
@@ -81,12 +83,12 @@ def test_tokens_reach_all_three_outputs(which, changed_house, house_style, tmp_p
     rgb = tuple(int(accent[i:i + 2], 16) for i in (1, 3, 5))
     doc = build.load(write_doc(tmp_path / "doc"), house)
 
-    colours, families = pdf_facts(build.render(doc, house, "pdf"))
+    colours, families = pdf_facts(render(doc, house, "pdf"))
     assert rgb in colours
     assert family in families
 
-    styles = docx_styles(build.render(doc, house, "docx"))
+    styles = docx_styles(render(doc, house, "docx"))
     assert f'w:color="{accent[1:].upper()}"' in styles
     assert f'w:ascii="{family}"' in styles
 
-    assert html_facts(build.render(doc, house, "html")) == (accent, family)
+    assert html_facts(render(doc, house, "html")) == (accent, family)

@@ -16,8 +16,9 @@ from pypdf import PdfReader
 
 from conftest import SAMPLE, write_doc
 from test_docx import audit_errors
-from pipeline import build, localize
-from pipeline.cli import main
+from pipeline.jobs import build
+from pipeline.house import locale
+from pipeline.commands.cli import main
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -116,13 +117,13 @@ def test_french_spacing_spares_urls_code_and_index(house_style, tmp_path):
 def test_long_dates_through_babel_with_digit_and_month_settings():
     from datetime import date
     day = date(2024, 11, 27)
-    assert localize.long_date(day, "fr", {"date_format": "d MMMM y"}) == "27 novembre 2024"
-    assert localize.long_date(day, "es", {"date_format": "d 'de' MMMM 'de' y"}) == \
+    assert locale.long_date(day, "fr", {"date_format": "d MMMM y"}) == "27 novembre 2024"
+    assert locale.long_date(day, "es", {"date_format": "d 'de' MMMM 'de' y"}) == \
         "27 de noviembre de 2024"
-    assert localize.long_date(day, "ar", {"date_format": "d MMMM y"}) == "27 نوفمبر 2024"
+    assert locale.long_date(day, "ar", {"date_format": "d MMMM y"}) == "27 نوفمبر 2024"
     arab = {"date_format": "d MMMM y", "digits": "arab",
             "months": [f"m{i}" for i in range(1, 11)] + ["تشرين الثاني", "كانون الأول"]}
-    assert localize.long_date(day, "ar", arab) == "٢٧ تشرين الثاني ٢٠٢٤"
+    assert locale.long_date(day, "ar", arab) == "٢٧ تشرين الثاني ٢٠٢٤"
 
 
 def test_quotation_marks_are_house_style_data_for_every_language(house_style, tmp_path):
@@ -137,7 +138,7 @@ def test_quotation_marks_are_house_style_data_for_every_language(house_style, tm
 def test_missing_label_warns_and_falls_back_to_english(house_style, capsys):
     labels = house_style.labels("es")
     assert labels["notes"] == "Notas"
-    from pipeline.house import HouseStyle
+    from pipeline.house.style import HouseStyle
     style = HouseStyle(house_style.root)
     style._labels["es"] = {k: v for k, v in style._labels["es"].items() if k != "draft"}
     assert style.labels("es")["draft"] == "DRAFT"
@@ -160,7 +161,7 @@ def test_spanish_build(tmp_path):
 def test_arabic_html_is_rtl_with_isolated_ltr_runs(house_style):
     from pipeline.writers import html
     doc = build.load(SAMPLE / "ar.md", house_style)
-    page = html.render(doc, house_style)
+    page = html.print_document(doc, house_style)
     assert '<html lang="ar" dir="rtl">' in page
     assert '<span dir="ltr">IOR 53/0412/2025</span>' in page
     # A URL with its trailing slash, and the whole Latin citation, each in one run
@@ -489,6 +490,7 @@ def test_import_writes_only_a_translation_under_the_document_folders(
     before = {p: p.read_bytes() for p in [*doc.glob("*.md"), *victim.glob("*.md")]}
     work = tmp_path / "a" / "b"  # where ../../victim is the other document
     work.mkdir(parents=True)
+    (tmp_path / "briefing.toml").write_text("")  # a project with the default settings
     monkeypatch.chdir(work)
     assert main(["translate", "import", str(xlf), str(doc)]) == 1
     assert re.search(rf"fr\.xlf:{line}:1: error: refused: it names .* an exchange file may only "
@@ -560,7 +562,7 @@ def test_region_tagged_language_builds(tmp_path):
     page = (out / "doc" / "IOR5387872024PORTUGUESE.html").read_text(encoding="utf-8")
     assert '<html lang="pt-BR" dir="ltr">' in page
     assert "27 novembro 2024" in page  # the English pattern (no pt-BR labels), CLDR month
-    assert localize.direction("pt-BR") == "ltr" and localize.direction("ar-EG") == "rtl"
+    assert locale.direction("pt-BR") == "ltr" and locale.direction("ar-EG") == "rtl"
 
 
 def test_status_reports_an_original_that_is_a_path(doc, capsys):

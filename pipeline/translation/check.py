@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .. import frontmatter, reader
-from ..index import AIIndex
+from ..readers import frontmatter, markdown as reader
+from . import sync
 from .sync import Pair
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u066b\u066c]\d+)*")
@@ -17,7 +17,15 @@ _CITE_KEY = re.compile(r"@([\w][\w:.#$%&+?<>~/-]*)")
 _URL = re.compile(r"\]\(([^)\s]+)|<([a-z]+:[^>]+)>")
 
 
-def problems(p: Pair) -> list[str]:
+def structure(doc, house) -> list[str]:
+    """`briefing check`: a translation's structure against its original's."""
+    if not doc.meta.original:
+        return []
+    return problems(sync.pair(doc.source, house), house.identifiers)
+
+
+def problems(p: Pair, scheme) -> list[str]:
+    """The mismatches of the pair; identifiers compared as the house's `scheme` reads them."""
     out = []
 
     def report(state, where_t, where_o, message):
@@ -27,7 +35,7 @@ def problems(p: Pair) -> list[str]:
         o, t = state.unit, state.target
         if t is None:
             out.append(f"{p.translation}:1:1: error: no translation of the {o.kind} at "
-                       f"{o.location} ({_short(o.text)})")
+                       f"{o.location} ({short(o.text)})")
             continue
         for name, fn in (("footnote calls", _calls), ("citation keys", _cites), ("URLs", _urls),
                          ("numbers", _numbers)):
@@ -59,25 +67,25 @@ def problems(p: Pair) -> list[str]:
     for unit in p.extra:
         out.append(f"{unit.location}: error: this {unit.kind} has no counterpart in the original "
                    f"{p.original}")
-    indexes = [_index(path) for path in (p.original, p.translation)]
+    indexes = [_index(path, scheme) for path in (p.original, p.translation)]
     if indexes[1][0] is not None and indexes[0][0] != indexes[1][0]:
         out.append(f"{indexes[1][1]}: error: index {indexes[1][0]} differs from the original's "
                    f"{indexes[0][0]} (original: {indexes[0][1]})")
     return out
 
 
-def _index(path):
-    """The front matter's index number (None if not given) and where it is."""
+def _index(path, scheme):
+    """The front matter's identifier (None if not given) and where it is."""
     data, values = frontmatter.load(frontmatter.split(reader.read_text(path), path), path)
     if "index" not in data:
         return None, path
     try:
-        return AIIndex.parse(str(data["index"])), values["index"]
+        return scheme.parse(str(data["index"])), values["index"]
     except ValueError:
         return str(data["index"]), values["index"]
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     return text if len(text) < 60 else text[:57] + "…"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 from lxml import etree
 
-from .. import xliff
+from . import xliff
 from ..errors import SourceError
 from ..model import Location
 from . import units as u

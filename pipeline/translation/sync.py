@@ -15,8 +15,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import frontmatter
+from ..readers import frontmatter
 from ..errors import SourceError
+from ..files import write_atomic
 from ..model import Location
 from . import units as u
 
@@ -148,6 +149,5 @@ def save(p: Pair, sources: dict[str, str] | None = None, everything: bool = Fals
     path = record_path(p.translation)
     path.parent.mkdir(exist_ok=True)
     data = {"original": p.original.stem, "units": units}
-    from ..build import write_atomic
     write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
     return path

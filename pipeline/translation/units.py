@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import frontmatter, reader
+from ..readers import frontmatter, markdown as reader
 from ..model import Location
 
 TRANSLATABLE_META = frontmatter.TRANSLATABLE

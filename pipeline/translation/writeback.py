@@ -5,8 +5,8 @@ import re
 
 import yaml
 
-from .. import reader
-from ..build import write_atomic
+from ..readers import markdown as reader
+from ..files import write_atomic
 from ..errors import SourceError
 from ..model import Location
 from .sync import Pair, State

@@ -1,1 +1,38 @@
-"""Writers: the document model to output formats."""
+"""The output formats: one table, which `build`, the cache, the workers and preview read.
+A format is a writer module with `render(doc, house) -> bytes`, loaded when first used, the
+house style files its output depends on, and the library whose version decides its bytes.
+A new format is one writer module and one entry here."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+_LOADING = ("house.yaml", "labels.yaml", "index.yaml", "citation.csl", "tokens.yaml")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str  # under pipeline.writers
+    style_files: tuple[str, ...]  # globs under the house style folder
+    renderer: str  # the package whose version file is an input of every output
+
+    @property
+    def writer(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.module}")
+
+
+FORMATS = {format.name: format for format in (
+    Format("pdf", "pdf", (*_LOADING, "templates/*", "print.css", "fonts/*"), "weasyprint"),
+    Format("docx", "docx", (*_LOADING, "docx.yaml"), "docx"),
+    Format("html", "html", (*_LOADING, "templates/*", "screen.css", "fonts/*"), "fontTools"),
+)}
+
+WEB_PAGE = FORMATS["html"]  # what `preview` serves and reloads
+PRINTED = FORMATS["pdf"]  # what `preview` links to and `diff` compares
+
+
+def render(doc, house, name: str) -> bytes:
+    """The bytes of `doc` in the format `name`."""
+    return FORMATS[name].writer.render(doc, house)

@@ -28,9 +28,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from .. import images, localize, model as m
+from ..readers import images
+from ..house import locale
+from .. import model as m
 from ..errors import SourceError, warn
-from ..house import HouseStyle
+from ..house.style import HouseStyle
 from .docx_notes import Footnotes, element as _el
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
@@ -47,7 +49,7 @@ class _Writer:
         self.tokens = house.tokens
         self.labels = house.labels(doc.lang)
         self.lang_tag = house.language_tag(doc.lang)
-        self.rtl = localize.direction(doc.lang) == "rtl"
+        self.rtl = locale.direction(doc.lang) == "rtl"
         self.document = docx.Document()
         _drop_legacy_parts(self.document)
         self.body_pt = self.length(self.tokens["sizes"]["body"])
@@ -223,7 +225,7 @@ class _Writer:
         gap = "\u2003\u2003"
         self.inlines(footer, [
             m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
-            m.Text(localize.long_date(self.meta.date, self.doc.lang, self.labels)),
+            m.Text(locale.long_date(self.meta.date, self.doc.lang, self.labels)),
             m.Text(f"{gap}{self.labels['index']} "), self._ltr(m.Text(str(self.meta.index)))])
         self.run(footer, "\t")
         self._page_field(footer)

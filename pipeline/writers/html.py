@@ -18,11 +18,11 @@ import jinja2
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from ..house import HouseStyle
+from ..house.style import HouseStyle
 from ..model import Document
 
 
-def render(doc: Document, house: HouseStyle) -> str:
+def print_document(doc: Document, house: HouseStyle) -> str:
     """The HTML that the print stylesheet lays out (notes float to the page foot)."""
     return _templates(house).get_template("document.html.j2").render(
         doc=doc, meta=doc.meta, notes=doc.notes, index=doc.meta.index, notes_at="foot",
@@ -30,6 +30,11 @@ def render(doc: Document, house: HouseStyle) -> str:
         house=house, labels=house.labels(doc.lang), style_url=house.root.as_uri() + "/",
         token_css=house.token_css(),
     )
+
+
+def render(doc: Document, house: HouseStyle) -> bytes:
+    """The standalone web page, as the file's bytes."""
+    return page(doc, house).encode("utf-8")
 
 
 def page(doc: Document, house: HouseStyle) -> str:

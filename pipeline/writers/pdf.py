@@ -1,4 +1,6 @@
-"""PDF writer: WeasyPrint lays out the HTML with the house print stylesheet.
+"""PDF writer: WeasyPrint lays out the print HTML (`html.print_document`) with the house
+print stylesheet, through the sandbox (`pdf_sandbox.py`) and with the footnote placement
+patch (`pdf_footnotes.py`).
 
 Output is PDF/A-2a: archival (fonts embedded, sRGB output intent, XMP metadata) and tagged
 (level A), so screen readers get the reading order. Bytes depend only on the inputs: dates
@@ -16,9 +18,12 @@ from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import footnote_layout
+from . import html, pdf_footnotes
 from ..errors import LayoutError, SourceError
-from ..sandbox import SandboxFetcher
+from ..house.style import HouseStyle
+from ..model import Document
+from ..transforms.tree import images
+from .pdf_sandbox import SandboxFetcher
 
 OPTIONS = {"pdf_variant": "pdf/a-2a", "custom_metadata": True}  # /aiindex in the Info
 
@@ -41,14 +46,21 @@ def _fonts(faces: tuple[str, ...] = ()) -> FontConfiguration:
     return FontConfiguration()
 
 
-def render(html: str, base: Path, roots: list[Path], origins: dict | None = None) -> bytes:
+def render(doc: Document, house: HouseStyle) -> bytes:
+    """The PDF of `doc`: its images and the house style's files are all it may read."""
+    folder = doc.source.parent.resolve()
+    origins = {image.url: image.location for image in images(doc)}
+    return lay_out(html.print_document(doc, house), folder, [folder, house.root], origins)
+
+
+def lay_out(html: str, base: Path, roots: list[Path], origins: dict | None = None) -> bytes:
     """Lay out `html` (relative URLs resolve against `base`) and return the PDF bytes.
 
     Nothing outside `roots` is read, and nothing is left out quietly: a URL that was refused
     or failed to load (WeasyPrint only logs those) is a SourceError at its place in `origins`
     (relative URL: Location), or else a LayoutError.
     """
-    footnote_layout.apply()
+    pdf_footnotes.apply()
     fetcher, failures = SandboxFetcher(roots), _Failures()
     base_url = base.as_uri() + "/"
     LOGGER.addHandler(failures)
@@ -65,7 +77,7 @@ def render(html: str, base: Path, roots: list[Path], origins: dict | None = None
                 raise SourceError(location, f"image '{url}': {problem}")
     if problems:
         raise LayoutError("; ".join(problems))
-    misplaced = footnote_layout.misplaced_footnotes(document)
+    misplaced = pdf_footnotes.misplaced_footnotes(document)
     if misplaced:
         raise LayoutError("; ".join(f"footnote {n} lands on page {body}, its call on page {call}"
                                     for n, call, body in misplaced))

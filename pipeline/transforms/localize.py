@@ -1,56 +1,30 @@
-"""Locale-correct text: long dates, digits, typographic spacing and, in right-to-left
-languages, left-to-right runs isolated. Rules are house-style data (`labels.yaml`, see its
-header); this module applies them to the document model, so every writer gets them.
+"""Locale-correct text: the language's default kind and unit name, typographic spacing and,
+in right-to-left languages, left-to-right runs isolated. Rules are house-style data
+(`labels.yaml`, see its header); this module applies them to the document model, so every
+writer gets them (dates and digits: `house.locale`).
 
-Dates go through Babel (CLDR). Hand-written here: the spacing rules (no library applies
+Hand-written here: the spacing rules (no library applies
 French typography to a document tree while sparing URLs and code) and the grouping of
 left-to-right runs, which WeasyPrint needs spelt out because it ignores `unicode-bidi`.
 """
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from babel import Locale
-from babel.dates import format_date
+from .. import model as m
+from ..house.locale import direction
+from .tree import map_inlines, plain_text
 
-from . import model as m
-from .transforms import map_inlines, plain_text
-
-_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*|www\.\S*", re.I)
 _SPACES = "[ \u00a0\u202f]"
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
-def locale(lang: str) -> Locale:
-    """The CLDR locale of a language code as sources name it: `fr`, `pt-BR`."""
-    return Locale.parse(lang, sep="-")
-
-
-def direction(lang: str) -> str:
-    """`rtl` or `ltr`, from CLDR."""
-    return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
-
-
-def digits(text: str, labels: dict) -> str:
-    """`text` with its digits in the language's digit set (setting `digits`)."""
-    return text.translate(_ARABIC_INDIC) if labels.get("digits") == "arab" else text
-
-
-def long_date(day: date, lang: str, labels: dict) -> str:
-    """`27 novembre 2024`: the language's `date_format`, month names and digits."""
-    pattern = labels["date_format"]
-    months = labels.get("months")
-    if months:  # CLDR has one set of names per locale; a house may prefer another
-        pattern = pattern.replace("MMMM", "'{}'".format(months[day.month - 1]))
-    return digits(format_date(day, pattern, locale=locale(lang)), labels)
-
-
-def apply(doc: m.Document, labels: dict) -> None:
+def apply(doc: m.Document, context) -> None:
     """The language's default kind and unit name, typographic spacing (if the language has
     rules), then left-to-right isolation (if the language is written right to left).
     Isolation comes last: no transform looks inside it."""
+    labels = context.house.labels(doc.lang)
     doc.meta.kind = doc.meta.kind or labels["kind"]
     unit = doc.meta.unit
     if isinstance(unit, dict):

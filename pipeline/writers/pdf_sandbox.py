@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .limits import inside
+from ..limits import inside
 
 
 class SandboxFetcher(URLFetcher):

@@ -1,15 +1,13 @@
-"""`briefing translate export|import|status|sync`, and the translation checks that `build`
-and `check` run on a translated source. The translation modules are imported where used, so
-that naming the commands costs nothing."""
+"""`briefing translate export|import|status|sync`. The translation modules are imported
+where used, so that naming the commands costs nothing."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .. import frontmatter
+from ..readers import frontmatter
 from ..errors import SourceError, warn
-from ..model import Document
 
 
 def add_parser(commands) -> None:
@@ -32,7 +30,9 @@ def add_parser(commands) -> None:
     mark.add_argument("--lang", required=True, metavar="CODE")
 
 
-def run(args: argparse.Namespace, house) -> int:
+def run(args: argparse.Namespace, house, sources: Path) -> int:
+    """Run a `translate` action; `sources` is the project's folder of documents."""
+    args.sources = sources
     try:
         return {"export": _export, "import": _import, "status": _status,
                 "sync": _sync}[args.action](args, house)
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, house) -> int:
 
 def _documents(paths: list[Path]) -> list[Path]:
     found = []
-    for path in paths or [Path("source")]:
+    for path in paths:
         if not path.is_dir():
             raise SourceError(path, "no such document folder")
         found += [path] if any(path.glob("*.md")) else sorted(p for p in path.iterdir() if p.is_dir())
@@ -51,24 +51,27 @@ def _documents(paths: list[Path]) -> list[Path]:
 
 
 def _translations(folder: Path, langs: list[str] | None = None) -> list[Path]:
-    from . import sync
+    from ..translation import sync
 
     found = [p for p in sorted(folder.glob("*.md")) if sync.original_of(p)]
     return [p for p in found if not langs or p.stem in langs]
 
 
-def _one(doc: Path | None, lang: str) -> Path:
-    sources = [p for folder in _documents([doc] if doc else []) for p in _translations(folder, [lang])]
+def _one(args) -> Path:
+    """The one translation into `args.lang` of `args.doc`, or of any document."""
+    doc, lang = args.doc, args.lang
+    folders = _documents([doc or args.sources])
+    sources = [p for folder in folders for p in _translations(folder, [lang])]
     if len(sources) != 1:
-        raise SourceError(doc or Path("source"), f"{len(sources)} translations into '{lang}' "
+        raise SourceError(doc or args.sources, f"{len(sources)} translations into '{lang}' "
                           "found: name one document folder")
     return sources[0]
 
 
 def _export(args, house) -> int:
-    from . import exchange, sync
+    from ..translation import exchange, sync
 
-    p = sync.pair(_one(args.doc, args.lang), house)
+    p = sync.pair(_one(args), house)
     data = exchange.export_po(p) if args.po else exchange.export_xliff(p)
     out = args.out or Path(f"{p.translation.parent.name}.{p.lang}.{'po' if args.po else 'xlf'}")
     out.write_bytes(data)
@@ -78,13 +81,13 @@ def _export(args, house) -> int:
 
 
 def _import(args, house) -> int:
-    from . import exchange, sync, writeback
+    from ..translation import exchange, sync, writeback
 
     if not args.file.is_file():
         raise SourceError(args.file, "no such file")
     imported = (exchange.import_po if args.file.suffix == ".po" else exchange.import_xliff)(args.file)
     original = imported.document
-    translation = _target(imported, args.docs or [Path("source")])
+    translation = _target(imported, args.docs or [args.sources])
     if not translation.is_file():
         raise SourceError(args.file, f"it translates {original} into '{imported.lang}', but "
                           f"{translation} does not exist")
@@ -117,9 +120,9 @@ def _target(imported: exchange.Imported, folders: list[Path]) -> Path:
 
 
 def _status(args, house) -> int:
-    from . import sync
+    from ..translation import sync
 
-    for folder in _documents(args.docs):
+    for folder in _documents(args.docs or [args.sources]):
         for translation in _translations(folder):
             p = sync.pair(translation, house)
             print(f"{translation}: {_counts(p)}")
@@ -134,9 +137,9 @@ def _status(args, house) -> int:
 
 
 def _sync(args, house) -> int:
-    from . import sync
+    from ..translation import sync
 
-    p = sync.pair(_one(args.doc, args.lang), house)
+    p = sync.pair(_one(args), house)
     path = sync.save(p, everything=True)
     print(f"{p.translation}: recorded {path} ({_counts(p)})")
     return 0
@@ -145,34 +148,3 @@ def _sync(args, house) -> int:
 def _counts(p) -> str:
     n = {k: sum(s.status == k for s in p.states) for k in ("translated", "stale", "missing")}
     return ", ".join(f"{v} {k}" for k, v in n.items())
-
-
-# Hooks for build and check ---------------------------------------------------------------------
-
-def drift(doc: Document, house) -> None:
-    """A translation behind its original: an error for a final document, a visible mark on
-    a draft."""
-    from . import check, sync
-
-    if not doc.meta.original:
-        return
-    stale = sync.pair(doc.source, house).stale()
-    if not stale:
-        return
-    if doc.meta.status == "final":
-        for state in stale[1:]:
-            warn(state.target.location, f"translation outdated: the original changed at "
-                 f"{state.unit.location}")
-        first = stale[0]
-        raise SourceError(first.target.location, f"translation outdated: the original changed "
-                          f"at {first.unit.location} since this passage was synced ({len(stale)} "
-                          "stale; see `briefing translate status`)")
-    doc.outdated = [f"{s.target.location.path.name}:{s.target.location.line}: "
-                    f"{check._short(s.target.text)}" for s in stale]
-
-
-def structure(doc: Document, house) -> list[str]:
-    """`briefing check`: a translation's structure against its original's."""
-    from . import check, sync
-
-    return check.problems(sync.pair(doc.source, house)) if doc.meta.original else []

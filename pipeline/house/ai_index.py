@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import localize
+from .locale import locale
 
 _PRINTED = r"""
     (?P<series>[a-z]{3}) \s*
@@ -104,24 +104,51 @@ class AIIndex:
 
     def file_stem(self, lang: str) -> str:
         """`IOR5387872024ENGLISH`: compact index and the language's English name in capitals."""
-        return self.compact + localize.locale(lang).get_display_name("en").split(" (")[0].upper()
-
-    def url(self, lang: str = "en", site: str = "en") -> str:
-        """The page on amnesty.org of the document in language `lang`, on the `site` edition."""
-        return (f"https://www.amnesty.org/{site}/documents/{self.series.lower()}"
-                f"{self.subject:02d}/{self.serial}/{self.year}/{lang}/")
+        return self.compact + locale(lang).get_display_name("en").split(" (")[0].upper()
 
 
 class IndexScheme:
-    """The series and known subjects of a house style (its `index.yaml`)."""
+    """AI index numbers as a house's document identifiers (`identifiers.Scheme`): the series
+    and known subjects of the house style (its `index.yaml`), and the address pattern of a
+    document's page (`url`, with the fields `site`, `series`, `subject`, `serial`, `year`
+    and `lang`)."""
 
-    def __init__(self, path: Path):
+    name = "ai-index"
+    noun = "AI index"
+    required = True
+    registered = True
+
+    def __init__(self, path: Path, url: str | None = None):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.path = path
+        self.url_pattern = url
         self.series: dict[str, str] = data["series"]
         self._subjects: dict[str, dict[int, list[tuple[int, str]]]] = {
             series: {int(code): _names_by_year(names) for code, names in codes.items()}
             for series, codes in (data.get("subjects") or {}).items()}
+
+    def parse(self, text: str) -> AIIndex:
+        return AIIndex.parse(text)
+
+    def parse_key(self, key: str) -> AIIndex | None:
+        try:
+            return AIIndex.parse(key, exact=True)
+        except ValueError:
+            return None
+
+    def year(self, index: AIIndex) -> int:
+        return index.year
+
+    def file_stem(self, index: AIIndex, slug: str, lang: str) -> str:
+        return index.file_stem(lang)
+
+    def url(self, index: AIIndex, lang: str = "en", site: str = "en") -> str | None:
+        """The page of the document in language `lang`, on the `site` edition."""
+        if not self.url_pattern:
+            return None
+        return self.url_pattern.format(site=site, series=index.series.lower(),
+                                       subject=f"{index.subject:02d}", serial=index.serial,
+                                       year=index.year, lang=lang)
 
     def check(self, index: AIIndex) -> str | None:
         """A warning for an unknown subject; ValueError for an unknown series."""

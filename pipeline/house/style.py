@@ -1,5 +1,7 @@
-"""A house style: the folder under `styles/` holding design tokens, templates, CSS, fonts,
-labels and units."""
+"""A house style: a folder holding design tokens, templates, CSS, fonts, labels, units and the
+document identifier scheme. Styles shipped with briefing are the package data
+`pipeline.styles` (the repository's `styles/`); a project may use a folder of its own.
+"""
 from __future__ import annotations
 
 from functools import cached_property
@@ -8,11 +10,11 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import localize
-from .errors import warn
-from .index import IndexScheme
+from .. import styles
+from ..errors import warn
+from . import identifiers, locale
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+SHIPPED = Path(styles.__file__).resolve().parent
 DEFAULT = "amnesty"
 
 
@@ -22,6 +24,8 @@ class HouseStyle:
         settings = yaml.safe_load((self.root / "house.yaml").read_text(encoding="utf-8"))
         self.organisation: str = settings["organisation"]
         self.units: dict = settings.get("units", {})
+        self.identifier_settings: dict = settings.get("identifier") or {}
+        self.identifiers = identifiers.load(self.identifier_settings, self.root)
         self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
         self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
         self._warned: dict[str, set] = {}
@@ -48,9 +52,9 @@ class HouseStyle:
             trim_blocks=True, lstrip_blocks=True,
         )
         env.filters["kind"] = lambda node: type(node).__name__
-        env.filters["long_date"] = lambda day, lang: localize.long_date(day, lang, self.labels(lang))
-        env.filters["direction"] = localize.direction
-        env.filters["digits"] = lambda number, lang: localize.digits(str(number), self.labels(lang))
+        env.filters["long_date"] = lambda day, lang: locale.long_date(day, lang, self.labels(lang))
+        env.filters["direction"] = locale.direction
+        env.filters["digits"] = lambda number, lang: locale.digits(str(number), self.labels(lang))
         return env
 
     def token_css(self, font_url=None) -> str:
@@ -60,19 +64,27 @@ class HouseStyle:
         return self.templates.get_template("tokens.css.j2").render(tokens=self.tokens,
                                                                    font_url=font_url)
 
-    @cached_property
-    def index_scheme(self) -> IndexScheme:
-        """The AI index series and subjects of this house (`index.yaml`)."""
-        return IndexScheme(self.root / "index.yaml")
-
     @property
     def citation_style(self) -> Path:
         return self.root / "citation.csl"
 
 
-def root(name: str = DEFAULT) -> Path:
-    return STYLES / name
+def shipped() -> list[str]:
+    """The names of the house styles shipped with briefing."""
+    return sorted(path.parent.name for path in SHIPPED.glob("*/house.yaml"))
 
 
-def load(name: str = DEFAULT) -> HouseStyle:
-    return HouseStyle(root(name))
+def locate(style: str = DEFAULT, base: Path | None = None) -> Path:
+    """The folder of the house style `style`: a folder (relative to `base`) holding a
+    `house.yaml`, else the shipped style of that name. ValueError if neither."""
+    own = (base or Path.cwd()) / style
+    if (own / "house.yaml").is_file():
+        return own.resolve()
+    if "/" not in style and (SHIPPED / style / "house.yaml").is_file():
+        return SHIPPED / style
+    raise ValueError(f"no house style '{style}': neither a folder with a house.yaml nor a "
+                     f"style shipped with briefing ({', '.join(shipped())})")
+
+
+def load(style: str = DEFAULT, base: Path | None = None) -> HouseStyle:
+    return HouseStyle(locate(style, base))

@@ -3,7 +3,7 @@
 The manifest `<out>/.briefing-cache.json` holds, per output file, the source and format it came
 from, the options, the SHA-256 of the output itself and of every input: the source, its
 bibliography and images, a translation's original and sync record, the house style files its
-format uses (`STYLE_FILES`), the pipeline's code (its version) and the writer library's
+format uses (`writers.FORMATS`), the pipeline's code (its version) and the writer library's
 version file. A file is re-hashed only when its size or mtime
 changed, or when it was modified less than `RACY_NS` before it was hashed (a second edit within
 the same clock tick keeps the mtime, as git's "racily clean" entries). Checking reads no
@@ -21,23 +21,14 @@ import os
 import time
 from pathlib import Path
 
-from . import build
+from ..files import write_atomic
+from ..writers import FORMATS
 
 MANIFEST = ".briefing-cache.json"
 SCHEMA = 1
 RACY_NS = 2_000_000_000
 
-# The house style files each format is built from (globs under the house style folder). A
-# format not listed here depends on the whole folder.
-_LOADING = ("house.yaml", "labels.yaml", "index.yaml", "citation.csl", "tokens.yaml")
-STYLE_FILES = {
-    "pdf": (*_LOADING, "templates/*", "print.css", "fonts/*"),
-    "docx": (*_LOADING, "docx.yaml"),
-    "html": (*_LOADING, "templates/*", "screen.css", "fonts/*"),
-}
-# The package whose version decides each format's bytes: its `__init__.py` is an input.
-RENDERERS = {"pdf": "weasyprint", "docx": "docx", "html": "fontTools"}
-PIPELINE = Path(__file__).resolve().parent
+PIPELINE = Path(__file__).resolve().parent.parent
 
 
 def file_digest(path: Path) -> str | None:
@@ -51,10 +42,11 @@ def file_digest(path: Path) -> str | None:
 
 def static_inputs(house: Path, fmt: str) -> list[Path]:
     """The inputs every document of this format shares: house style files, code, renderer."""
-    style = sorted({path for pattern in STYLE_FILES.get(fmt, ("**/*",))
+    entry = FORMATS[fmt]
+    style = sorted({path for pattern in entry.style_files
                     for path in house.glob(pattern) if path.is_file()})
     code = sorted(PIPELINE.rglob("*.py"))
-    spec = importlib.util.find_spec(RENDERERS[fmt]) if fmt in RENDERERS else None
+    spec = importlib.util.find_spec(entry.renderer)
     return style + code + ([Path(spec.origin)] if spec and spec.origin else [])
 
 
@@ -142,5 +134,5 @@ class Manifest:
         """Write the manifest back if it changed; none is made for a folder with no output."""
         if self._dirty and (self.outputs or self.path.exists()):
             data = {"schema": SCHEMA, "files": self.files, "outputs": self.outputs}
-            build.write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
             self._dirty = False

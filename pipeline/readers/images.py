@@ -16,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import limits
-from .errors import SourceError
-from .model import Location
+from .. import limits
+from ..errors import SourceError
+from ..model import Location
 
 SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",),
               ".jpeg": (b"\xff\xd8\xff",), ".svg": (b"<",)}

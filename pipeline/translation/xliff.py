@@ -13,9 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import limits
-from .errors import SourceError
-from .model import Location
+from .. import limits
+from ..errors import SourceError
+from ..model import Location
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           dtd_validation=False, huge_tree=False)

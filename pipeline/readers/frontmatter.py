@@ -13,15 +13,14 @@ from pathlib import Path
 
 import yaml
 
-from . import limits
-from .errors import SourceError, warn
-from .index import AIIndex
-from .model import Location, Meta
+from .. import limits
+from ..errors import SourceError, warn
+from ..model import Location, Meta
 
 FIELDS = ("title", "kind", "event", "short_title", "date", "index", "unit", "bibliography",
           "status", "keywords", "original")
 TRANSLATABLE = ("title", "kind", "event", "short_title")
-REQUIRED = ("title", "date", "index")
+REQUIRED = ("title", "date")  # and `index` where the house scheme requires one
 STATUSES = ("draft", "final")
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
@@ -80,12 +79,14 @@ def load(yaml_text: str, path: Path) -> tuple[dict, dict]:
     return data, values
 
 
-def parse(yaml_text: str, path: Path, units: dict) -> Meta:
-    """Validate the front matter; every problem is a `SourceError` at its line and column."""
+def parse(yaml_text: str, path: Path, house) -> Meta:
+    """Validate the front matter, with the house style's units and identifier scheme; every
+    problem is a `SourceError` at its line and column."""
     data, values = load(yaml_text, path)
     start = Location(path, 1)
     original = _inherit(data, values, path) if "original" in data else ""
-    for key in REQUIRED:
+    scheme = house.identifiers
+    for key in REQUIRED + (("index",) if scheme.required else ()):
         if data.get(key) in (None, ""):
             raise SourceError(start, f"missing required front-matter field '{key}'")
 
@@ -103,7 +104,7 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
         raise SourceError(values["date"], "'date' must be a date like 2024-11-27, "
                           f"not {data['date']!r}") from None
     try:
-        index = AIIndex.parse(text("index"))
+        index = scheme.parse(text("index")) if text("index") else None
     except ValueError as err:
         raise SourceError(values["index"], str(err)) from None
     status = text("status", "final")
@@ -120,7 +121,7 @@ def parse(yaml_text: str, path: Path, units: dict) -> Meta:
     return Meta(
         title=text("title"), date=when, index=index, kind=text("kind"),
         event=text("event"), short_title=text("short_title") or text("title"),
-        unit=units.get(unit, unit or None), status=status,
+        unit=house.units.get(unit, unit or None), status=status,
         bibliography=Path(bibliography) if bibliography else None,
         keywords=[str(k) for k in keywords], original=original, locations=values,
     )

@@ -20,36 +20,36 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import batch, build, house as houses
-from .errors import SourceError
+from ..jobs import batch, build
+from ..errors import SourceError
+from ..writers import PRINTED, WEB_PAGE
 
 SCRIPT = Path(__file__).with_name("preview.js")
 STEP_MS = 20  # changes closer together than this are one save (editors write in a few ms)
 
 
-def _changes(paths: list[Path], out: Path, stop: threading.Event | None):
+def _changes(paths: list[Path], house: Path, out: Path, stop: threading.Event | None):
     """Sets of changed files under `paths` and the house style, outputs ignored."""
     import watchfiles
 
     ignore = [out.resolve()]
-    return watchfiles.watch(*paths, houses.root(), stop_event=stop, raise_interrupt=False,
+    return watchfiles.watch(*paths, house, stop_event=stop, raise_interrupt=False,
                             step=STEP_MS, watch_filter=watchfiles.DefaultFilter(ignore_paths=ignore))
 
 
 def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
-          workers: int | None, registry: str | None = None,
+          workers: int | None, house: Path, registry: str | None = None,
           stop: threading.Event | None = None) -> int:
     """Rebuild (incrementally) on every save until interrupted or `stop` is set."""
     print("watching for changes (Ctrl-C stops)", flush=True)
     try:
-        for _ in _changes(paths, out, stop):
+        for _ in _changes(paths, house, out, stop):
             try:
                 sources = build.find_sources(paths, langs)
             except SourceError as err:
                 print(err, file=sys.stderr, flush=True)
                 continue
-            summary = batch.run(batch.plan(sources, formats, out, houses.root(), registry),
-                                workers)
+            summary = batch.run(batch.plan(sources, formats, out, house, registry), workers)
             print(summary, flush=True)
     except KeyboardInterrupt:
         pass
@@ -59,10 +59,11 @@ def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
 class Preview:
     """One document served at http://127.0.0.1:PORT/ while it is edited."""
 
-    def __init__(self, source: Path, out: Path, port: int = 0, registry: str | None = None):
-        self.source, self.out = source, out
-        self.jobs = {fmt: batch.Job(source, fmt, out, houses.root(), registry)
-                     for fmt in ("html", "pdf")}
+    def __init__(self, source: Path, out: Path, house: Path, port: int = 0,
+                 registry: str | None = None):
+        self.source, self.out, self.house = source, out, house
+        self.jobs = {entry: batch.Job(source, entry.name, out, house, registry)
+                     for entry in (WEB_PAGE, PRINTED)}
         self.html = b""
         self.workers: batch.Workers | None = None  # one, kept warm across saves
         self.pdf: Path | None = None
@@ -89,26 +90,26 @@ class Preview:
         with self._lock:
             self._listeners.remove(listener)
 
-    def _build(self, fmt: str) -> batch.Summary:
+    def _build(self, entry) -> batch.Summary:
         self.workers = self.workers or batch.Workers(1)
-        return batch.run([self.jobs[fmt]], 1, progress=False, pool=self.workers)
+        return batch.run([self.jobs[entry]], 1, progress=False, pool=self.workers)
 
     def render_html(self) -> None:
         """The web page, with the reload script; an error is shown on the last good page."""
-        summary = self._build("html")
+        summary = self._build(WEB_PAGE)
         if summary.failed:
             self.publish("failed", summary.failed[0].error)
             return
-        page = summary.outputs[self.jobs["html"]].read_text(encoding="utf-8")
+        page = summary.outputs[self.jobs[WEB_PAGE]].read_text(encoding="utf-8")
         self.html = page.replace("</body>", '<script src="/preview.js"></script>\n</body>').encode()
-        self.publish("html")
+        self.publish("page")
 
     def render_pdf(self) -> None:
         self.state = "building"
-        summary = self._build("pdf")
-        self.pdf = summary.outputs.get(self.jobs["pdf"], self.pdf)
+        summary = self._build(PRINTED)
+        self.pdf = summary.outputs.get(self.jobs[PRINTED], self.pdf)
         self.state = "failed" if summary.failed else "ready"
-        self.publish("pdf", self.state)
+        self.publish("print", self.state)
 
     def _retire_workers(self) -> None:
         if self.workers:
@@ -124,8 +125,8 @@ class Preview:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         try:
             self.rebuild()
-            style = str(houses.root().resolve())
-            for changes in _changes([self.source.parent], self.out, self.stop):
+            style = str(self.house.resolve())
+            for changes in _changes([self.source.parent], self.house, self.out, self.stop):
                 if any(path.startswith(style + os.sep) for _, path in changes):
                     self._retire_workers()  # its caches hold the old house style
                 self.rebuild()
@@ -170,7 +171,8 @@ def _handler(preview: Preview):
             self.wfile.write(body)
 
         def _events(self) -> None:
-            """Server-sent events: `html` (reload), `pdf` (its state), `failed` (an error)."""
+            """Server-sent events: `page` (reload), `print` (the PDF's state), `failed` (an
+            error)."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
@@ -196,8 +198,9 @@ def _handler(preview: Preview):
     return Handler
 
 
-def preview(source: Path, out: Path, port: int, registry: str | None = None) -> int:
-    server = Preview(source, out, port, registry)
+def preview(source: Path, out: Path, port: int, house: Path,
+            registry: str | None = None) -> int:
+    server = Preview(source, out, house, port, registry)
     print(f"previewing {source} at http://127.0.0.1:{server.port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve()

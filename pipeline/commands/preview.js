@@ -14,8 +14,8 @@
   const show = (pdf) => { state.textContent = pdf === "ready" ? "" : `(${pdf})`; };
   fetch("/state").then((response) => response.text()).then(show);
   const events = new EventSource("/events");
-  events.addEventListener("html", () => location.reload());
-  events.addEventListener("pdf", (event) => {
+  events.addEventListener("page", () => location.reload());
+  events.addEventListener("print", (event) => {
     show(event.data);
     link.href = `/pdf?${Date.now()}`;
   });

@@ -16,7 +16,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SourceError
+from ..errors import SourceError
+from ..files import write_atomic
+from ..writers import PRINTED
 
 SCALE = 1.5  # 108 dpi: enough to see a changed word, small enough to glance at
 MARK = (220, 0, 0)
@@ -101,7 +103,6 @@ def compare(old: Path, new: Path, images: Path | None = None) -> Report:
         else:
             box = None
         if images:
-            from .build import write_atomic
 
             target = images / f"page-{number:03}.png"
             stream = io.BytesIO()
@@ -129,7 +130,7 @@ def checkout(source: Path, revision: str, into: Path) -> Path:
 def since(source: Path, revision: str, out: Path, house: Path, images: Path,
           registry: str | None = None) -> Report:
     """Build `source` as at `revision` and as now (incrementally, into `out`); compare."""
-    from . import batch
+    from ..jobs import batch
 
     with tempfile.TemporaryDirectory(prefix="briefing-diff-") as work:
         work = Path(work)
@@ -137,8 +138,8 @@ def since(source: Path, revision: str, out: Path, house: Path, images: Path,
         if not old_source.is_file():
             raise FileNotFoundError(f"{source.name} is not in revision {revision}")
         pdfs = []
-        for job in (batch.Job(old_source, "pdf", work / "out", house, registry),
-                    batch.Job(source, "pdf", out, house, registry)):
+        for job in (batch.Job(old_source, PRINTED.name, work / "out", house, registry),
+                    batch.Job(source, PRINTED.name, out, house, registry)):
             summary = batch.run([job], 1, progress=False)
             if summary.failed:
                 raise RuntimeError(summary.failed[0].error)

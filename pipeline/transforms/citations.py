@@ -3,8 +3,9 @@
 `load_bibliography` reads a BibTeX file with bibtexparser 2, maps each entry to CSL-JSON
 (the data model of the Citation Style Language) and remembers the line it starts on, so that
 errors and warnings can point at it. `Bibliography.format` renders one citation, that is one
-or more `CiteItem`s, with citeproc-py and the house style `styles/amnesty/citation.csl`,
-and returns model inlines (`Text`, `Emph`, `Link`...).
+or more `CiteItem`s, with citeproc-py and the house style's `citation.csl`, and returns
+model inlines (`Text`, `Emph`, `Link`...). `resolve` is the transform step: citations in the
+text become notes, citations in notes are formatted in place.
 
 Why CSL and citeproc-py: CSL is the standard way to describe a citation style (Zotero, Pandoc
 and Mendeley use it), so the house style is a data file, adapted from the published OSCOLA
@@ -37,11 +38,10 @@ from citeproc import (PRIMARY_DIALECTS, Citation, CitationItem, CitationStylesBi
 from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
 
-from pipeline.errors import SourceError
-from pipeline.index import AIIndex
-from pipeline.model import CiteItem, Emph, Inline, Link, Location, Strong, Text
-
-STYLE = Path(__file__).resolve().parent.parent / "styles" / "amnesty" / "citation.csl"
+from ..errors import SourceError, warn
+from .. import limits, model as m
+from ..model import CiteItem, Emph, Inline, Link, Location, Strong, Text
+from .tree import map_inlines
 
 _TYPES = {
     "report": "report", "techreport": "report", "article": "article-journal", "book": "book",
@@ -81,6 +81,111 @@ def _latex(value: str) -> str:
     return _LATEX.latex_to_text(value) if _LATEX_SPECIALS.search(value) else value
 
 
+def resolve(doc: m.Document, context) -> None:
+    """Citations in the text become notes holding the formatted reference (the house's CSL
+    style); citations in a note are formatted in place. A cited key that is a document
+    identifier of the house and no entry's key cites that document."""
+    house = context.house
+    bibliography = _cite_documents(doc, _bibliography(doc, house.identifiers, context.titles),
+                                   house, context.titles)
+    style = house.citation_style
+    used: set[str] = set()
+
+    def formatted(cite: m.Cite) -> list[m.Inline]:
+        if bibliography is None:
+            raise SourceError(cite.location, "citation but no bibliography: add references.bib "
+                              "beside the source or a 'bibliography:' front-matter field")
+        for item in cite.items:
+            if item.key not in bibliography.keys():
+                raise SourceError(cite.location, f"unknown citation key '@{item.key}'")
+            used.add(item.key)
+        return bibliography.format(cite.items, doc.lang, style)
+
+    def in_text(inlines: list[m.Inline]) -> list[m.Inline]:
+        result = []
+        for node in inlines:
+            if isinstance(node, m.Cite):
+                label = f"@{len(doc.notes)}"
+                doc.notes.append(m.Note(label, [m.Paragraph(formatted(node))], node.location))
+                node = m.NoteRef(label)
+                if result and isinstance(result[-1], m.Text):  # "text [@key]." -> "text¹."
+                    result[-1] = m.Text(result[-1].text.rstrip())
+            result.append(node)
+        return result
+
+    def in_note(inlines: list[m.Inline]) -> list[m.Inline]:
+        result: list[m.Inline] = []
+        for node, after in zip(inlines, inlines[1:] + [None]):
+            if not isinstance(node, m.Cite):
+                result.append(node)
+                continue
+            parts = formatted(node)
+            last = parts[-1] if parts else None
+            if (isinstance(last, m.Text) and last.text.endswith(".")
+                    and isinstance(after, m.Text) and after.text.startswith(".")):
+                parts[-1] = m.Text(last.text[:-1])  # "[@key]." ends with one full stop
+            result += parts
+        return result
+
+    for note in list(doc.notes):
+        map_inlines(note.blocks, in_note)
+    map_inlines(doc.blocks, in_text)
+    if bibliography is not None:
+        for key in sorted(set(bibliography.keys()) - used):
+            warn(bibliography.location(key), f"bibliography entry '{key}' is never cited")
+
+def bibliography_path(doc: m.Document) -> Path:
+    """The bibliography named in the front matter, else `references.bib` (which may not exist)."""
+    return doc.source.parent / (doc.meta.bibliography or "references.bib")
+
+
+def _bibliography(doc: m.Document, scheme, titles=None) -> Bibliography | None:
+    folder = doc.source.parent
+    path = bibliography_path(doc)
+    location = doc.meta.locations["bibliography"] if doc.meta.bibliography else Location(path, 1)
+    if doc.meta.bibliography and not path.is_file():
+        raise SourceError(location, f"bibliography file '{doc.meta.bibliography}' not found")
+    if not path.is_file():
+        return None
+    if not limits.inside(path, [folder]):
+        raise SourceError(location, f"bibliography file '{path.relative_to(folder)}' lies "
+                          "outside the document folder")
+    limits.check_size(path, limits.SOURCE_BYTES, "bibliography")
+    return load_bibliography(path, scheme, titles)
+
+
+def _cite_documents(doc: m.Document, bibliography: Bibliography | None, house,
+                    titles=None) -> Bibliography | None:
+    """The bibliography, with an entry for each cited key that is a document identifier
+    (`[@{IOR 40/8247/2024}]`) and no entry's key: a document of the house's organisation,
+    titled as the registry knows it."""
+    known = set(bibliography.keys()) if bibliography else set()
+    documents = {key: house.identifiers.parse_key(key) for key in _cited_keys(doc)
+                 if key not in known}
+    documents = {key: identifier for key, identifier in documents.items() if identifier}
+    if not documents:
+        return bibliography
+    bibliography = bibliography or Bibliography({}, {})
+    for key, identifier in documents.items():
+        bibliography.add_document(key, identifier, house.identifiers, house.organisation,
+                                  titles(identifier) if titles else "")
+    return bibliography
+
+
+def _cited_keys(doc: m.Document) -> list[str]:
+    keys: list[str] = []
+
+    def collect(inlines: list[m.Inline]) -> list[m.Inline]:
+        keys.extend(item.key for node in inlines if isinstance(node, m.Cite)
+                    for item in node.items)
+        return inlines
+
+    map_inlines(doc.blocks, collect)
+    for note in doc.notes:
+        map_inlines(note.blocks, collect)
+    return keys
+
+
 class Bibliography:
     """The entries of one .bib file, as CSL-JSON items, and where each one starts."""
 
@@ -94,14 +199,18 @@ class Bibliography:
     def location(self, key: str) -> Location:
         return self._locations[key]
 
-    def add_document(self, key: str, index: AIIndex, author: str, title: str = "") -> None:
-        """An entry for the document `index` of `author`, under the key `key`."""
+    def add_document(self, key: str, identifier, scheme, author: str, title: str = "") -> None:
+        """An entry for the document `identifier` (of the house's `scheme`) of `author`,
+        under the key `key`."""
         item = {"type": "report", "author": [{"literal": author}], "publisher": author,
-                "number": str(index), "URL": index.url(),
-                "issued": {"date-parts": [[index.year]]}}
+                "number": str(identifier)}
+        if scheme.url(identifier):
+            item["URL"] = scheme.url(identifier)
+        if scheme.year(identifier):
+            item["issued"] = {"date-parts": [[scheme.year(identifier)]]}
         self._items[key] = {**item, "title": title} if title else item
 
-    def format(self, items: list[CiteItem], lang: str = "en", style: Path = STYLE) -> list[Inline]:
+    def format(self, items: list[CiteItem], lang: str, style: Path) -> list[Inline]:
         """One citation in the CSL `style` (the house style's), ending with a full stop.
 
         Raises KeyError for a key that is not in the bibliography.
@@ -116,15 +225,16 @@ class Bibliography:
         return _inlines(str(bibliography.cite(citation, None)))
 
 
-def load_bibliography(path: Path, titles=None) -> Bibliography:
-    """Read a .bib file; raises SourceError at the first block that cannot be read.
-    `titles(index)`, if given, titles the entries that have an AI index but no title."""
+def load_bibliography(path: Path, scheme, titles=None) -> Bibliography:
+    """Read a .bib file; raises SourceError at the first block that cannot be read. An
+    entry's `index` field is a document identifier of the house's `scheme`; `titles(index)`,
+    if given, titles the entries that have one but no title."""
     library = bibtexparser.parse_file(
         str(path), append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
     if library.failed_blocks:
         block = library.failed_blocks[0]
         raise SourceError(Location(path, block.start_line + 1), _failure(block))
-    return Bibliography({entry.key: _csl_item(entry, path, titles) for entry in library.entries},
+    return Bibliography({entry.key: _csl_item(entry, path, scheme, titles) for entry in library.entries},
                         {entry.key: Location(path, entry.start_line + 1)
                          for entry in library.entries})
 
@@ -138,7 +248,7 @@ def _failure(block) -> str:
     return getattr(block.error, "abort_reason", None) or str(block.error)
 
 
-def _csl_item(entry: Entry, path: Path, titles=None) -> dict:
+def _csl_item(entry: Entry, path: Path, scheme, titles=None) -> dict:
     """The CSL-JSON item for a BibTeX entry (without its id)."""
     def text(name: str) -> str:
         value = entry[name]
@@ -167,11 +277,12 @@ def _csl_item(entry: Entry, path: Path, titles=None) -> dict:
         item["URL"] = text("url")
     if "index" in entry:
         try:
-            index = AIIndex.parse(text("index"))
+            index = scheme.parse(text("index"))
         except ValueError as error:
             raise SourceError(where("index"), str(error)) from None
         item["number"] = str(index)
-        item.setdefault("URL", index.url())
+        if scheme.url(index):
+            item.setdefault("URL", scheme.url(index))
         if "title" not in item and titles and titles(index):
             item["title"] = titles(index)
     if entry.entry_type == "misc" and "URL" in item and not {"publisher", "number"} & set(item):

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import jinja2
 
-from . import build, frontmatter, house as houses, registry as registries
-from .errors import SourceError
-from .index import FOUR_DIGIT_ERA, AIIndex
-from .registry import Registry, RegistryError
+from ..jobs import build
+from ..readers import frontmatter
+from ..house import style as houses, registry as registries
+from ..errors import SourceError
+from ..house.ai_index import FOUR_DIGIT_ERA, AIIndex
+from ..house.registry import Registry, RegistryError
 
 SKELETON = "new.md.j2"  # in the house style's templates
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -41,19 +43,19 @@ def add_commands(commands, common: argparse.ArgumentParser) -> None:
     register.set_defaults(run=_import)
 
     new = commands.add_parser("new", parents=[common],
-                              help="start a document folder with a reserved number")
+                              help="start a document folder (with a reserved number)")
     new.add_argument("slug", metavar="SLUG", help="folder name under source/, e.g. icc-asp25")
-    _numbering_options(new)
+    _numbering_options(new, required=False)
     new.add_argument("--lang", default="en", metavar="CODE", help="language (default: en)")
     new.add_argument("--title", help="title (default: from the slug)")
-    new.add_argument("--source", type=Path, default=Path("source"), metavar="DIR",
-                     help="where document folders live (default: source)")
+    new.add_argument("--source", type=Path, metavar="DIR",
+                     help="where document folders live (default: the project's)")
     new.set_defaults(run=_new)
 
 
-def _numbering_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--series", required=True, type=str.upper, help="e.g. IOR")
-    parser.add_argument("--subject", required=True, type=_subject, help="e.g. 53")
+def _numbering_options(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--series", required=required, type=str.upper, help="e.g. IOR")
+    parser.add_argument("--subject", required=required, type=_subject, help="e.g. 53")
 
 
 def _subject(text: str) -> int:
@@ -62,10 +64,11 @@ def _subject(text: str) -> int:
     return int(text)
 
 
-def usable_registry(option: str | None, quiet: bool) -> str | None:
-    """Where the configured registry is, for `build` and `check`, if it exists and opens;
+def usable_registry(location: str | None, quiet: bool) -> str | None:
+    """The registry at `location`, for `build` and `check`, if there is one and it opens;
     otherwise None, with a warning (none for a missing file when `quiet`)."""
-    location = registries.locate(option)
+    if location is None:
+        return None
     registry = registries.open_for_reading(location, quiet)
     if registry is None:
         return None
@@ -73,10 +76,14 @@ def usable_registry(option: str | None, quiet: bool) -> str | None:
     return location
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run an `index` or `new` command; errors are one line on stderr and exit status 1."""
+def run(args: argparse.Namespace, where) -> int:
+    """Run an `index` or `new` command in the workspace `where` (`cli.Workspace`); errors
+    are one line on stderr and exit status 1."""
     try:
-        return args.run(args)
+        if args.command == "index" and where.registry is None:
+            raise ValueError(f"the house style {where.house.name} numbers its documents "
+                             "without a registry")
+        return args.run(args, where)
     except (RegistryError, ValueError, OSError) as err:
         print(f"briefing: error: {err}", file=sys.stderr)
         return 1
@@ -85,56 +92,56 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _open(args) -> Registry:
-    return registries.open_registry(registries.locate(args.registry))
+def _open(where) -> Registry:
+    return registries.open_registry(where.registry)
 
 
 def _check_numbering(house: houses.HouseStyle, series: str, subject: int, year: int) -> None:
     """Unknown series: ValueError; unknown subject: a warning."""
-    problem = house.index_scheme.check(AIIndex(series, subject, 0, year))
+    problem = house.identifiers.check(AIIndex(series, subject, 0, year))
     if problem:
         print(f"briefing: warning: {problem}", file=sys.stderr)
 
 
-def _reserve(args) -> int:
+def _reserve(args, where) -> int:
     year = args.year or datetime.date.today().year
-    _check_numbering(houses.load(), args.series, args.subject, year)
-    with _open(args) as registry:
+    _check_numbering(houses.HouseStyle(where.house), args.series, args.subject, year)
+    with _open(where) as registry:
         print(registry.reserve(args.series, args.subject, year, args.title, args.slug))
     return 0
 
 
-def _list(args) -> int:
-    with _open(args) as registry:
+def _list(args, where) -> int:
+    with _open(where) as registry:
         for entry in registry.entries():
             print(f"{str(entry.index):18} {entry.status:10} {entry.slug or '-':30} {entry.title}")
     return 0
 
 
-def _release(args) -> int:
+def _release(args, where) -> int:
     index = AIIndex.parse(args.index)
-    with _open(args) as registry:
+    with _open(where) as registry:
         registry.release(index)
     print(f"released {index}")
     return 0
 
 
-def _import(args) -> int:
+def _import(args, where) -> int:
     """Register each document folder once (translations share the index), as published; a
     fresh registry's counter then follows the newest document of the four-digit era."""
-    from . import reader
+    from ..readers import markdown as reader
 
-    house = houses.load()
-    sources = build.find_sources(args.paths or [Path("source")], [])
+    house = houses.HouseStyle(where.house)
+    sources = build.find_sources(args.paths or [where.sources], [])
     folders: dict[Path, tuple[Path, object]] = {}
     for source in sources:
         yaml_text = frontmatter.split(reader.read_text(source), source)
-        meta = frontmatter.parse(yaml_text, source, house.units)
+        meta = frontmatter.parse(yaml_text, source, house)
         known = folders.get(source.parent)
         if known is None or (known[1].original and not meta.original):  # an original first
             folders[source.parent] = (source, meta)
     failed = False
-    with _open(args) as registry:
+    with _open(where) as registry:
         for folder, (source, meta) in sorted(folders.items()):
             try:
                 change = registry.register(meta.index, meta.title, folder.name)
@@ -151,34 +158,44 @@ def _import(args) -> int:
     return 1 if failed else 0
 
 
-def _new(args) -> int:
+def _new(args, where) -> int:
     if not _SLUG.fullmatch(args.slug):
         raise ValueError(f"a slug is lower-case words joined by hyphens, not {args.slug!r}")
-    folder = args.source / args.slug
+    folder = (args.source or where.sources) / args.slug
     if folder.exists():
         raise ValueError(f"{folder} already exists")
     today = datetime.date.today()
+    house = houses.HouseStyle(where.house)
+    title = args.title or args.slug.replace("-", " ").capitalize()
+    target = folder / f"{args.lang}.md"
+    if not house.identifiers.registered:
+        write_skeleton(house, target, title=title, date=today, index=None)
+        print(target)
+        return 0
+    if args.series is None or args.subject is None:
+        raise ValueError(f"the house style {where.house.name} numbers documents with AI index "
+                         "numbers: give --series and --subject")
     if today.year < FOUR_DIGIT_ERA:
         raise ValueError("the clock says the year is before the four-digit era")
-    house = houses.load()
     _check_numbering(house, args.series, args.subject, today.year)
-    title = args.title or args.slug.replace("-", " ").capitalize()
-    with _open(args) as registry:
+    with _open(where) as registry:
         index = registry.reserve(args.series, args.subject, today.year, title, args.slug)
         try:
-            text = _skeleton(house.root / "templates").render(
-                title=title, date=today, index=index, lang=args.lang)
-            folder.mkdir(parents=True)
-            (folder / f"{args.lang}.md").write_text(text, encoding="utf-8")
+            write_skeleton(house, target, title=title, date=today, index=index)
         except BaseException:
             registry.release(index)
             raise
-    print(f"{folder / (args.lang + '.md')}: {index}")
+    print(f"{target}: {index}")
     return 0
 
 
-def _skeleton(templates: Path) -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=False,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+def write_skeleton(house: houses.HouseStyle, target: Path, **context) -> None:
+    """A new source at `target` from the house style's skeleton (`templates/new.md.j2`),
+    rendered with `context` (title, date, index)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(house.root / "templates"),
+                             autoescape=False, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
     env.filters["quoted"] = lambda text: json.dumps(str(text), ensure_ascii=False)  # YAML too
-    return env.get_template(SKELETON)
+    text = env.get_template(SKELETON).render(lang=target.stem, **context)
+    target.parent.mkdir(parents=True)
+    target.write_text(text, encoding="utf-8")

@@ -7,9 +7,8 @@ row (`SELECT … FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so con
 queue in the database and the unique constraint backs it up. Two backends behind one class:
 an SQLite file (embedded default, standard library) and PostgreSQL (psycopg 3) for a team.
 
-Where the registry is: `--registry`, else `$BRIEFING_REGISTRY`, else `registry` under
-`[tool.briefing]` in the `pyproject.toml` of the working folder or a parent (relative to it),
-else `registry.sqlite3` beside that `pyproject.toml` (or in the working folder).
+Where the registry is: `--registry`, else `$BRIEFING_REGISTRY`, else the project's `registry`
+setting (`pipeline.project`). Nothing is made outside a project.
 """
 from __future__ import annotations
 
@@ -18,14 +17,13 @@ import os
 import re
 import sqlite3
 import sys
-import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .index import COUNTER_SIZE, AIIndex
+from ..project import Project, is_url
+from .ai_index import COUNTER_SIZE, AIIndex
 
-DEFAULT = "registry.sqlite3"  # beside pyproject.toml
 RESERVED, PUBLISHED = "reserved", "published"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS ai_index_counter (
@@ -65,26 +63,18 @@ class Entry:
     registered: str = ""  # UTC, ISO 8601
 
 
-def locate(option: str | None = None, start: Path | None = None) -> str:
-    """The configured registry: a file path or a `postgresql://` URL."""
+def locate(option: str | None = None, project: Project | None = None) -> str | None:
+    """The configured registry: a file path or a `postgresql://` URL, or None."""
     if option:
         return option
     if os.environ.get("BRIEFING_REGISTRY"):
         return os.environ["BRIEFING_REGISTRY"]
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            with pyproject.open("rb") as stream:
-                setting = tomllib.load(stream).get("tool", {}).get("briefing", {}).get(
-                    "registry", DEFAULT)
-            return setting if _is_url(setting) else str(candidate / setting)
-    return str(folder / DEFAULT)
+    return project.registry if project else None
 
 
 def open_registry(location: str, create: bool = True) -> "Registry":
     """The registry at `location`; without `create`, a missing SQLite file is an error."""
-    if _is_url(location):
+    if is_url(location):
         return PostgresRegistry(location)
     if not create and not Path(location).is_file():
         raise NoRegistry(f"no registry at {location} (run 'briefing index import' to make one)")
@@ -100,10 +90,6 @@ def open_for_reading(location: str, quiet: bool = False) -> "Registry | None":
         if not (quiet and isinstance(err, NoRegistry)):
             print(f"briefing: warning: {err}", file=sys.stderr)
         return None
-
-
-def _is_url(location: str) -> bool:
-    return location.startswith(("postgresql://", "postgres://"))
 
 
 class Registry:

@@ -15,9 +15,11 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from . import frontmatter, images, limits, model as m
+from . import frontmatter, images
+from .. import limits, model as m
 from .citation_syntax import citation_plugin
-from .errors import SourceError
+from ..errors import SourceError
+from ..house.style import HouseStyle
 
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -49,12 +51,13 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, units: dict, quotes: str) -> m.Document:
-    """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet)."""
+def read(path: Path, house: HouseStyle) -> m.Document:
+    """Read `source/<slug>/<lang>.md` into a Document (notes not numbered yet), with the
+    house's units, identifier scheme and the language's quotation marks."""
     text = read_text(path)
-    meta = frontmatter.parse(frontmatter.split(text, path), path, units)
+    meta = frontmatter.parse(frontmatter.split(text, path), path, house)
     env: dict = {}
-    tokens = markdown(quotes).parse(text, env)
+    tokens = markdown(house.labels(path.stem)["quotes"]).parse(text, env)
     _check_inline_depth(tokens, path)
     try:
         tree = SyntaxTreeNode(tokens)
@@ -66,7 +69,7 @@ def read(path: Path, units: dict, quotes: str) -> m.Document:
     converter = _Converter(path, text.split("\n"))
     blocks = converter.blocks(tree.children)
     converter.check_unused_definitions(env)
-    return m.Document(source=path, lang=path.stem, slug=path.parent.name, meta=meta,
+    return m.Document(source=path, lang=path.stem, slug=path.absolute().parent.name, meta=meta,
                       blocks=blocks, notes=converter.notes)
 
 

@@ -31,9 +31,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from . import build, limits
+from .. import limits
+from ..errors import LayoutError, SourceError
+from ..files import write_atomic
+from ..writers import FORMATS, render
+from . import build
 from .cache import Manifest, file_digest
-from .errors import LayoutError, SourceError
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def default_workers() -> int:
 
 @cache
 def _house(root: Path):
-    from .house import HouseStyle
+    from ..house.style import HouseStyle
 
     return HouseStyle(root)
 
@@ -124,8 +127,8 @@ def work(job: Job, seconds: float, memory: int) -> Result:
 
 
 def _work(job: Job, result: Result) -> None:
-    from . import registry as registries
-    from .translation import commands as translation
+    from ..house import registry as registries
+    from ..translation import check
 
     # Inputs are hashed before loading reads them: an edit during the build shows.
     found = {path: file_digest(path) for path in _found_inputs(job.source)} if job.fmt else {}
@@ -139,11 +142,11 @@ def _work(job: Job, result: Result) -> None:
             opened.close()
     result.meta = doc.meta
     if not job.fmt:  # `briefing check`: a translation's structure against its original's
-        result.error = "\n".join(translation.structure(doc, house)) or None
+        result.error = "\n".join(check.structure(doc, house)) or None
         return
-    target = build.output_path(doc, job.out, job.fmt)
-    data = build.render(doc, house, job.fmt)
-    build.write_atomic(target, data)
+    target = build.output_path(doc, house, job.out, job.fmt)
+    data = render(doc, house, job.fmt)
+    write_atomic(target, data)
     result.output, result.digest = target, hashlib.sha256(data).hexdigest()
     result.extra = {os.path.abspath(path): found[path] if path in found else file_digest(path)
                     for path in _inputs_of(doc)}
@@ -172,12 +175,13 @@ def _found_inputs(source: Path) -> list[Path]:
 def _inputs_of(doc) -> list[Path]:
     """What `doc` was made from besides its source: its bibliography, its images and, for a
     translation, the original (whose front matter it inherits) and the sync record."""
-    from . import transforms
-    from .translation import sync
+    from ..transforms.citations import bibliography_path
+    from ..transforms.tree import images
+    from ..translation import sync
 
     folder = doc.source.parent
-    paths = [build.bibliography_path(doc)]
-    for image in transforms.images(doc):
+    paths = [bibliography_path(doc)]
+    for image in images(doc):
         url = urlsplit(image.url)
         if not url.scheme and url.path:
             paths.append(folder / unquote(url.path))
@@ -198,8 +202,8 @@ def worker_process() -> ProcessPoolExecutor:
     """One worker process, forked from a forkserver that has the pipeline and the writers
     loaded (safe beside threads, such as a progress bar's or a preview server's)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.batch", "pipeline.writers.pdf",
-                                    "pipeline.writers.docx", "pipeline.writers.html"])
+    context.set_forkserver_preload([__name__, *(f"pipeline.writers.{entry.module}"
+                                                for entry in FORMATS.values())])
     return ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up)
 
 
@@ -301,9 +305,10 @@ def plan(sources: Iterable[Path], formats: Iterable[str | None], out: Path | Non
 
 def run(jobs: list[Job], workers: int | None = None, force: bool = False,
         progress: bool | None = None, pool: Workers | None = None,
-        debug: bool = False) -> Summary:
+        debug: bool = False, verbosity: int = 0) -> Summary:
     """Build the jobs' outputs that are out of date (all with `force`), or check their
-    sources, reporting as they go: a progress bar on a terminal, plain lines otherwise. All
+    sources, reporting as they go: a progress bar on a terminal, plain lines otherwise
+    (`verbosity` -1: errors only; 1: also each job's time and the outputs skipped). All
     jobs share one output folder. Workers are started for the run, unless a warm `pool` is
     given."""
     start = time.perf_counter()
@@ -318,6 +323,8 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
         elif not force and manifest.fresh(job.source, job.fmt, job.house, job.options):
             summary.skipped.append(job)
             summary.outputs[job] = job.out / manifest.entry(job.source, job.fmt)[0]
+            if verbosity > 0:
+                print(f"{job.source}: up to date: {summary.outputs[job]}", flush=True)
         else:
             inputs[job] = manifest.inputs(job.source, job.fmt, job.house)
             todo.append(job)
@@ -325,7 +332,7 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
         progress = sys.stdout.isatty()
     try:
         if todo:
-            with _reporter(progress, len(todo), debug) as report:
+            with _reporter(progress, len(todo), debug, verbosity) as report:
                 def done(result: Result) -> None:
                     job = result.job
                     if result.error:
@@ -349,8 +356,8 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
 class _Lines:
     """Plain lines, one per finished output, a source's warnings once: for logs and pipes."""
 
-    def __init__(self, total: int, debug: bool):
-        self.debug = debug
+    def __init__(self, total: int, debug: bool, verbosity: int):
+        self.debug, self.verbosity = debug, verbosity
         self.seen: dict[Path, set[str]] = {}
 
     def __enter__(self):
@@ -361,21 +368,23 @@ class _Lines:
 
     def __call__(self, result: Result) -> None:
         seen = self.seen.setdefault(result.job.source, set())
-        for line in result.warnings.splitlines() + (result.error or "").splitlines():
+        warnings = result.warnings.splitlines() if self.verbosity >= 0 else []
+        for line in warnings + (result.error or "").splitlines():
             if line not in seen:  # each format repeats the source's warnings
                 seen.add(line)
                 print(line, file=sys.stderr, flush=True)
         if self.debug and result.trace:
             print(result.trace, end="", file=sys.stderr, flush=True)
-        if result.output:
-            print(f"{result.job.source}: wrote {result.output}", flush=True)
+        timing = f" ({result.seconds:.2f} s)" if self.verbosity > 0 else ""
+        if result.output and self.verbosity >= 0:
+            print(f"{result.job.source}: wrote {result.output}{timing}", flush=True)
 
 
 class _Bar(_Lines):
     """A rich progress bar on the terminal, with the same lines printed above it."""
 
-    def __init__(self, total: int, debug: bool):
-        super().__init__(total, debug)
+    def __init__(self, total: int, debug: bool, verbosity: int):
+        super().__init__(total, debug, verbosity)
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                    TimeElapsedColumn)
 
@@ -396,5 +405,5 @@ class _Bar(_Lines):
         self.progress.advance(self.task)
 
 
-def _reporter(progress: bool, total: int, debug: bool) -> _Lines:
-    return (_Bar if progress else _Lines)(total, debug)
+def _reporter(progress: bool, total: int, debug: bool, verbosity: int) -> _Lines:
+    return (_Bar if progress else _Lines)(total, debug, verbosity)

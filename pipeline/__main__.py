@@ -1,0 +1,6 @@
+"""`python -m pipeline`: the `briefing` command."""
+import sys
+
+from .commands.cli import main
+
+sys.exit(main())

@@ -1,0 +1,21 @@
+"""Heading ids, for links and bookmarks."""
+from __future__ import annotations
+
+import re
+
+from .. import model as m
+from .tree import plain_text, walk
+
+
+def assign_ids(doc: m.Document, context=None) -> None:
+    """Give each heading a unique id from its text, for links and bookmarks."""
+    seen: set[str] = set()
+    for block in walk(doc.blocks):
+        if isinstance(block, m.Heading):
+            base = re.sub(r"[^\w]+", "-", plain_text(block.children).lower()).strip("-") or "section"
+            ident, n = base, 1
+            while ident in seen:
+                n += 1
+                ident = f"{base}-{n}"
+            seen.add(ident)
+            block.id = ident
