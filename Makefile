@@ -1,21 +1,29 @@
-# `make` builds every document under source/ into output/; `make test` runs the tests.
-# Both create the virtual environment .venv on first use.
+# `make` builds every document of the project (source/ into output/); `make test` runs the
+# tests that a change needs (in-process, a few minutes), `make test-all` all of them, the
+# end-to-end command-line tests (marked e2e) too. Each first checks the machine
+# (scripts/setup-machine) and creates the virtual environment .venv.
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test bench clean
+.PHONY: build test test-e2e test-all bench clean
 build: $(VENV)/installed
 	$(VENV)/bin/briefing build
 
 test: $(VENV)/installed
-	$(PY) -m pytest -q
+	BRIEFING_TEST_POSTGRES=$$(scripts/setup-machine test) $(PY) -m pytest -q -n auto -m "not e2e"
+
+test-e2e: $(VENV)/installed
+	BRIEFING_TEST_POSTGRES=$$(scripts/setup-machine test) $(PY) -m pytest -q -m e2e
+
+test-all: test test-e2e
 
 bench: $(VENV)/installed
 	$(PY) benchmarks/pdf.py
 	$(PY) benchmarks/docx_pandoc.py
 	$(PY) benchmarks/incremental.py
 
-$(VENV)/installed: pyproject.toml
+$(VENV)/installed: pyproject.toml scripts/setup-machine
+	scripts/setup-machine build
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

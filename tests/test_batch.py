@@ -2,6 +2,8 @@
 stop the others, and a killed build leaves the earlier good outputs whole."""
 from __future__ import annotations
 
+import pytest
+
 import multiprocessing.forkserver
 import os
 import signal
@@ -15,6 +17,8 @@ from conftest import MINIMAL, ROOT, write_doc
 from pipeline.jobs import batch, build
 from pipeline.house import style as house
 from pipeline.commands.cli import main
+
+pytestmark = pytest.mark.e2e  # real worker processes: make test-all
 
 PARAGRAPH = ("The Assembly should fund the Court's work on victims' participation and "
              "reparations in full, and adopt a budget that reflects its caseload.{note} ")

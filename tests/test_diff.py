@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from PIL import Image
 
 from conftest import MINIMAL, write_doc
@@ -25,6 +27,7 @@ def build(source, out):
     return pdf
 
 
+@pytest.mark.e2e
 def test_an_edit_on_the_last_page_changes_that_page_only(tmp_path, capsys):
     source = three_pages(tmp_path / "doc")
     old = tmp_path / "old.pdf"
@@ -55,6 +58,7 @@ def test_identical_files_report_no_change_and_write_no_image(tmp_path, capsys):
     assert not images.exists()
 
 
+@pytest.mark.e2e
 def test_added_pages_are_reported(tmp_path):
     short = build(write_doc(tmp_path / "a"), tmp_path / "out-a")
     long = build(three_pages(tmp_path / "b"), tmp_path / "out-b")
@@ -64,6 +68,7 @@ def test_added_pages_are_reported(tmp_path):
     assert len(report.images) == report.new_pages
 
 
+@pytest.mark.e2e
 def test_since_a_git_revision(tmp_path, capsys):
     repo = tmp_path / "repo"
     source = three_pages(repo / "source" / "doc")

@@ -67,6 +67,7 @@ def test_error_points_at_the_source_line(name, text, bib, line, words, good_buil
         (source.parent / "references.bib").unlink(missing_ok=True)
 
 
+@pytest.mark.e2e
 def test_command_line_exit_status_and_no_traceback(tmp_path):
     source = write_doc(tmp_path / "doc", MINIMAL.replace("More text.", "More[^nope] text."))
     result = subprocess.run([sys.executable, "-m", "pipeline", "check", str(source)],

@@ -43,6 +43,7 @@ body {{ font-family: Body; font-size: {size_pt}pt; line-height: 1.4; widows: 2; 
 </style></head><body>{''.join(paragraphs)}</body></html>"""
 
 
+@pytest.mark.e2e
 def test_unpatched_weasyprint_misplaces_footnotes(tmp_path):
     # The patch is process-wide, so render with WeasyPrint as shipped in a fresh process.
     html = tmp_path / "briefing.html"

@@ -181,6 +181,7 @@ def test_right_to_left_page(browser, tmp_path):
     visit.page.close()
 
 
+@pytest.mark.e2e
 def test_two_builds_give_identical_bytes(sample_doc, house_style, monkeypatch):
     from fontTools.ttLib.tables import _h_e_a_d
     from pipeline.writers import html

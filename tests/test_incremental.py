@@ -20,6 +20,8 @@ from pipeline.house import style as house
 from pipeline.writers import FORMATS
 from pipeline.commands.cli import main
 
+pytestmark = pytest.mark.e2e  # real worker processes: make test-all
+
 
 def identities(out: Path) -> dict[str, int]:
     """Inode of every output file (PDF, DOCX, HTML), by path under `out`."""

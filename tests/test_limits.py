@@ -15,6 +15,8 @@ from pipeline.house import style as house
 from pipeline import limits
 from pipeline.commands.cli import main
 
+pytestmark = pytest.mark.e2e  # real worker processes: make test-all
+
 FOOTNOTES = MINIMAL.split("Text with")[0] + "".join(
     f"Sentence {n}.[^{n}]\n" for n in range(10_000)) + "".join(
     f"\n[^{n}]: Note {n}.\n" for n in range(10_000))
@@ -66,6 +68,7 @@ def test_memory_limit_is_an_error_and_the_next_job_gets_a_fresh_worker(tmp_path,
 STUCK = """\
 import signal, time
 from pipeline import limits, transforms
+
 limits.RENDER_SECONDS, limits.GRACE = 1, 2
 signal.setitimer = lambda *args: None  # the worker's own alarm never rings
 

@@ -1,6 +1,8 @@
 """`briefing watch` and `briefing preview`, driven by saving files and read over real HTTP."""
 from __future__ import annotations
 
+import pytest
+
 import http.client
 import io
 import threading
@@ -12,6 +14,8 @@ from conftest import MINIMAL, write_doc
 from pipeline.commands import live
 from pipeline.house import style as house
 from pipeline.commands.cli import main
+
+pytestmark = pytest.mark.e2e  # real worker processes: make test-all
 
 
 def wait_for(condition, what: str, tries: int = 120, pause: float = 0.5, poke=None):

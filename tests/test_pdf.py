@@ -136,6 +136,7 @@ def test_only_the_documents_date_is_recorded(sample_pdf):
     assert set(re.findall(r"\d{4}-\d\d-\d\d", xmp)) == {"2025-11-20"}
 
 
+@pytest.mark.e2e
 def test_reproducible(sample_pdf, tmp_path):
     assert main(["build", str(SAMPLE), "--out", str(tmp_path)]) == 0
     again = tmp_path / SAMPLE.name / sample_pdf.name

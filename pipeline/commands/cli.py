@@ -38,13 +38,25 @@ class _Parser(argparse.ArgumentParser):
                 message += f"; did you mean '{close[0]}'?"
         unknown = re.match(r"unrecognized arguments: (.*)", message)
         if unknown:
-            known = [option for action in self._actions for option in action.option_strings]
+            known = _options(self)
             for word in unknown[1].split():
                 close = difflib.get_close_matches(word.split("=")[0], known, n=1)
                 if word.startswith("-") and close:
                     message += f"; did you mean '{close[0]}'?"
                     break
         super().error(message)
+
+
+def _options(parser: argparse.ArgumentParser) -> list[str]:
+    """The option strings of `parser` and of its commands (argparse reports an unknown
+    option of a command as the main parser's)."""
+    found = []
+    for action in parser._actions:  # argparse has no public listing of its options
+        found += action.option_strings
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                found += _options(command)
+    return found
 
 
 def _codes(values: list[str] | None) -> list[str]:

@@ -204,7 +204,7 @@ class _Writer:
             self.paragraph(meta.event, "Subtitle")
         if isinstance(meta.unit, dict):
             unit = self.paragraph("", "Unit")
-            self.run(unit, meta.unit["name"], bold=True, caps=True)
+            self.run(unit, meta.unit["name"], style="Unit Name")
             if meta.unit.get("web"):
                 unit.add_run().add_break()
                 self.inlines(unit, [self._ltr(m.Link(f"https://{meta.unit['web']}",
@@ -213,7 +213,7 @@ class _Writer:
                 self.inlines(unit, [m.Text(f" {self.labels['social']} "),
                                     self._ltr(m.Text(meta.unit["social"]))])
         elif meta.unit:
-            self.run(self.paragraph("", "Unit"), str(meta.unit), bold=True, caps=True)
+            self.run(self.paragraph("", "Unit"), str(meta.unit), style="Unit Name")
 
     def _footer(self) -> None:
         section = self.document.sections[0]
@@ -223,10 +223,12 @@ class _Writer:
         width = section.page_width - section.left_margin - section.right_margin
         footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
         gap = "\u2003\u2003"
-        self.inlines(footer, [
-            m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
-            m.Text(locale.long_date(self.meta.date, self.doc.lang, self.labels)),
-            m.Text(f"{gap}{self.labels['index']} "), self._ltr(m.Text(str(self.meta.index)))])
+        parts = [m.Text(self.meta.short_title or self.meta.title), m.Text(gap),
+                 m.Text(locale.long_date(self.meta.date, self.doc.lang, self.labels))]
+        if self.meta.index is not None:
+            parts += [m.Text(f"{gap}{self.labels['index']} "),
+                      self._ltr(m.Text(str(self.meta.index)))]
+        self.inlines(footer, parts)
         self.run(footer, "\t")
         self._page_field(footer)
         if self.doc.outdated:  # on a line of its own above: the footer line is full
@@ -266,10 +268,11 @@ class _Writer:
         moment = datetime.combine(meta.date, time())
         core.title = meta.title
         core.subject = f"{meta.kind}: {meta.title}"  # as in the PDF
-        core.keywords = ", ".join([str(meta.index)] + meta.keywords)
+        identifier = [] if meta.index is None else [str(meta.index)]
+        core.keywords = ", ".join(identifier + meta.keywords)
         core.language = self.lang_tag
         core.author = core.last_modified_by = self.house.organisation
-        core.identifier = str(meta.index)
+        core.identifier = "".join(identifier)
         core.category = meta.kind
         core.comments = core.content_status = ""
         core.created = core.modified = moment
