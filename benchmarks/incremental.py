@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.jobs import batch, build
+from pipeline.jobs import batch
 from pipeline.writers import FORMATS
 from pipeline.house import style as house
 from pipeline import limits

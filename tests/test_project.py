@@ -132,3 +132,12 @@ def test_a_project_style_folder_overrides(project, capsys):
     (page,) = (project / "output" / "doc").glob("*.html")
     assert "Our Own Office" in page.read_text(encoding="utf-8")
     assert page.name == "doc-en.html"  # the plain style's file names
+
+
+def test_new_in_a_style_without_a_registry(project, capsys):
+    (project / "briefing.toml").write_text('style = "plain"\n')
+    assert main(["new", "water-brief", "--title", "Water for all"]) == 0
+    source = project / "source" / "water-brief" / "en.md"
+    assert "index:" not in source.read_text(encoding="utf-8")
+    assert main(["build", str(source.parent), "--format", "html"]) == 0
+    assert (project / "output" / "water-brief" / "water-brief-en.html").is_file()

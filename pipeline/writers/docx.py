@@ -91,8 +91,8 @@ class _Writer:
         run_defaults.insert(0, _el("w:rFonts", {
             "w:ascii": fonts["body"]["family"], "w:hAnsi": fonts["body"]["family"],
             "w:eastAsia": fonts["body"]["family"], "w:cs": fonts["arabic"]["family"]}))
-        run_defaults.append(_el("w:lang", {"w:val": self.lang_tag,
-                                           "w:bidi": self.lang_tag if self.rtl else "ar-SA"}))
+        complex_script = self.lang_tag if self.rtl else fonts["arabic"]["language"]
+        run_defaults.append(_el("w:lang", {"w:val": self.lang_tag, "w:bidi": complex_script}))
         _sort_run_properties(run_defaults)
         for element in styles.element.findall(qn("w:style")):
             if element.get(qn("w:type")) == "table" and element.get(qn("w:default")) != "1":

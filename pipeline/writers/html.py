@@ -73,6 +73,7 @@ def _font_data(path: Path, characters: str) -> str:
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps: fontTools cannot subset them
     font = TTFont(path, lazy=True, recalcTimestamp=False)  # same bytes on every build
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
