@@ -36,6 +36,8 @@ CASES = [
      "unknown front-matter key 'shrot_title'; did you mean 'short_title'?"),
     ("missing bibliography", MINIMAL.replace("date:", "bibliography: refs.bib\ndate:"), None, 3,
      "bibliography file 'refs.bib' not found"),
+    ("box left open", MINIMAL.replace("## A section", "::: box\nBoxed.\n\n## A section"), None,
+     8, "this '::: box' is never closed"),
 ]
 
 

@@ -73,6 +73,17 @@ One [@report, p. 12]. Two [@report; @other].[^n]
     assert not texts[2].endswith("..")
 
 
+def test_a_note_starting_with_a_citation_starts_with_a_capital(tmp_path, house_style):
+    doc = load(tmp_path, """\
+One [see @other, para. 13]. Two.[^n] Three [cf. @report].
+
+[^n]: [see @other] and more.
+""", house_style)
+    texts = note_texts(doc)
+    assert [text[:4] for text in texts] == ["See ", "See ", "Cf. "]
+    assert "para. 13" in texts[0] or "[13]" in texts[0]
+
+
 def test_index_only_entry_links_to_its_document(tmp_path, house_style):
     doc = load(tmp_path, "Text [@report].\n", house_style)
     links = [n for n in doc.notes[0].blocks[0].children if isinstance(n, m.Link)]

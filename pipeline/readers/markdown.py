@@ -147,6 +147,10 @@ class _Converter:
         if kind == "blockquote":
             return m.BlockQuote(self.blocks(node.children))
         if kind == "container_box":
+            start, end = node.map
+            if end >= len(self.lines) or not self.lines[end].lstrip(" >").startswith(":::"):
+                raise SourceError(m.Location(self.path, start + 1), "this '::: box' is never "
+                                  "closed: end it with a ':::' line")
             return m.Box(self.blocks(node.children))
         if kind in ("fence", "code_block"):
             return m.CodeBlock(node.content)

@@ -106,7 +106,8 @@ def resolve(doc: m.Document, context) -> None:
         for node in inlines:
             if isinstance(node, m.Cite):
                 label = f"@{len(doc.notes)}"
-                doc.notes.append(m.Note(label, [m.Paragraph(formatted(node))], node.location))
+                doc.notes.append(m.Note(label, [m.Paragraph(_capitalised(formatted(node)))],
+                                        node.location))
                 node = m.NoteRef(label)
                 if result and isinstance(result[-1], m.Text):  # "text [@key]." -> "text¹."
                     result[-1] = m.Text(result[-1].text.rstrip())
@@ -128,11 +129,23 @@ def resolve(doc: m.Document, context) -> None:
         return result
 
     for note in list(doc.notes):
+        starts_with_citation = bool(note.blocks and note.blocks[0].children) and isinstance(
+            note.blocks[0].children[0], m.Cite)
         map_inlines(note.blocks, in_note)
+        if starts_with_citation:  # "[^1]: [see @key]." starts "See …"
+            note.blocks[0].children = _capitalised(note.blocks[0].children)
     map_inlines(doc.blocks, in_text)
     if bibliography is not None:
         for key in sorted(set(bibliography.keys()) - used):
             warn(bibliography.location(key), f"bibliography entry '{key}' is never cited")
+
+def _capitalised(inlines: list[m.Inline]) -> list[m.Inline]:
+    """A note's text starting with a capital letter ("see …" from a citation's prefix)."""
+    first = inlines[0] if inlines else None
+    if isinstance(first, m.Text) and first.text[:1].islower():
+        return [m.Text(first.text[0].upper() + first.text[1:]), *inlines[1:]]
+    return inlines
+
 
 def bibliography_path(doc: m.Document) -> Path:
     """The bibliography named in the front matter, else `references.bib` (which may not exist)."""
