@@ -151,3 +151,25 @@ def test_draft_mark_on_every_page(tmp_path):
     pages = pypdf.PdfReader(tmp_path / "out" / "doc" / "IOR5387872024ENGLISH.pdf").pages
     assert len(pages) >= 2
     assert all("DRAFT" in page.extract_text() for page in pages)
+
+
+def test_a_footnote_link_prints_its_address_on_paper(tmp_path, house_style):
+    """On paper a reader cannot follow a link: a note's link whose text is not its address
+    prints the address after it (a bare address once); the web page keeps links as they are."""
+    import io
+
+    from pipeline.jobs import build
+    from pipeline.writers import render
+
+    source = write_doc(tmp_path / "doc", "---\ntitle: T\ndate: 2024-01-02\n"
+                       "index: IOR 53/8787/2024\n---\nText.[^a]\n\n[^a]: See [the report]"
+                       "(https://example.org/report) and <https://example.org/bare>.\n")
+    doc = build.load(source, house_style)
+    reader = pypdf.PdfReader(io.BytesIO(render(doc, house_style, "pdf")))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "See the report <https://example.org/report> and https://example.org/bare." in text
+    links = [annotation.get_object()["/A"]["/URI"] for annotation in reader.pages[0]["/Annots"]
+             if annotation.get_object().get("/A", {}).get("/URI")]
+    assert links.count("https://example.org/report") == 2
+    page = render(doc, house_style, "html").decode()
+    assert "&lt;https://example.org/report&gt;" not in page and "printed-url" not in page
