@@ -36,6 +36,8 @@ CASES = [
      "unknown front-matter key 'shrot_title'; did you mean 'short_title'?"),
     ("missing bibliography", MINIMAL.replace("date:", "bibliography: refs.bib\ndate:"), None, 3,
      "bibliography file 'refs.bib' not found"),
+    ("index not in its printed form", MINIMAL.replace("IOR 53/8787/2024", "IOR53/8787/24"), None,
+     4, "the index is written 'IOR53/8787/24' but prints as 'IOR 53/8787/2024'"),
     ("box left open", MINIMAL.replace("## A section", "::: box\nBoxed.\n\n## A section"), None,
      8, "this '::: box' is never closed"),
 ]
@@ -86,6 +88,14 @@ def test_unused_bibliography_entry_warns_but_builds(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{source.parent / 'references.bib'}:8:" in err
     assert "warning: bibliography entry 'spare' is never cited" in err
+
+
+def test_a_draft_index_in_another_form_is_a_warning(tmp_path, capsys):
+    source = write_doc(tmp_path / "doc", MINIMAL.replace(
+        "index: IOR 53/8787/2024", "index: IOR53/8787/24\nstatus: draft"))
+    assert main(["check", str(source)]) == 0
+    assert (f"{source}:4:8: warning: the index is written 'IOR53/8787/24' but prints as "
+            "'IOR 53/8787/2024'") in capsys.readouterr().err
 
 
 def test_check_passes_on_the_sample(capsys):

@@ -103,13 +103,19 @@ def parse(yaml_text: str, path: Path, house) -> Meta:
     except ValueError:
         raise SourceError(values["date"], "'date' must be a date like 2024-11-27, "
                           f"not {data['date']!r}") from None
+    status = text("status", "final")
+    if status not in STATUSES:
+        raise SourceError(values["status"], f"'status' must be one of {', '.join(STATUSES)}")
     try:
         index = scheme.parse(text("index")) if text("index") else None
     except ValueError as err:
         raise SourceError(values["index"], str(err)) from None
-    status = text("status", "final")
-    if status not in STATUSES:
-        raise SourceError(values["status"], f"'status' must be one of {', '.join(STATUSES)}")
+    if index is not None and str(index) != text("index"):  # read leniently, printed strictly
+        message = (f"the index is written {text('index')!r} but prints as '{index}': write it "
+                   "in that form")
+        if status == "final":
+            raise SourceError(values["index"], message)
+        warn(values["index"], message)
     keywords = data.get("keywords") or []
     if isinstance(keywords, str):
         keywords = [k.strip() for k in keywords.split(",") if k.strip()]
