@@ -126,6 +126,17 @@ def test_links_make_sense(visit):
         assert name and name.lower() not in VAGUE, (name, href)
 
 
+def test_note_calls_sit_tight_against_their_text(visit):
+    """No space inside a call's box: "work²," not "work² ,"."""
+    gaps = visit.page.eval_on_selector_all("sup.fnref", """sups => sups.map(sup => {
+        const range = document.createRange();
+        range.selectNodeContents(sup.firstElementChild.firstChild);  // the number's text
+        const text = range.getBoundingClientRect(), box = sup.getBoundingClientRect();
+        return box.width - text.width;
+    })""")
+    assert gaps and max(gaps) < 0.5
+
+
 def test_note_calls_and_back_links(visit, sample_doc):
     page = visit.page
     calls = page.eval_on_selector_all("a[role=doc-noteref][id]", "els => els.map(a => a.hash)")
