@@ -117,3 +117,18 @@ def test_every_shipped_style_builds_every_sample(style):
         doc = build.load(source, house)
         for fmt in FORMATS:
             assert render(doc, house, fmt), (style, source.name, fmt)
+
+
+@pytest.mark.parametrize("style, bold", [("amnesty", True), ("plain", False)])
+def test_arabic_emphasis_follows_the_house_convention(style, bold):
+    """Arabic typography has no italic: the Amnesty style shows Arabic emphasis in bold, in
+    every format; the plain style has true slanted Arabic faces and keeps italics."""
+    house = houses.load(style)
+    doc = build.load(SAMPLE / "ar.md", house)
+    with zipfile.ZipFile(io.BytesIO(render(doc, house, "docx"))) as archive:
+        body = archive.read("word/document.xml").decode()
+    italic_runs = re.findall(r"<w:i/>", body)
+    rule = ".rtl em { font-style: normal; font-weight: bold; }"
+    page = render(doc, house, "html").decode()
+    assert (not italic_runs, rule in page) == (bold, bold)
+    assert rule in house.token_css() if bold else rule not in house.token_css()

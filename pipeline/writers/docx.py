@@ -50,6 +50,8 @@ class _Writer:
         self.labels = house.labels(doc.lang)
         self.lang_tag = house.language_tag(doc.lang)
         self.rtl = locale.direction(doc.lang) == "rtl"
+        fonts = house.tokens["fonts"]
+        self.emphasis = (fonts["arabic"] if self.rtl else fonts["body"]).get("emphasis", "italic")
         self.document = docx.Document()
         _drop_legacy_parts(self.document)
         self.body_pt = self.length(self.tokens["sizes"]["body"])
@@ -368,8 +370,8 @@ class _Writer:
                 paragraph.add_run().add_break()
             elif isinstance(node, m.Code):
                 self.run(paragraph, node.text, style="Code", **formatting)
-            elif isinstance(node, m.Emph):
-                self.inlines(paragraph, node.children, **{**formatting, "italic": True})
+            elif isinstance(node, m.Emph):  # in the script's convention (tokens: emphasis)
+                self.inlines(paragraph, node.children, **{**formatting, self.emphasis: True})
             elif isinstance(node, m.Strong):
                 self.inlines(paragraph, node.children, **{**formatting, "bold": True})
             elif isinstance(node, m.Link):
