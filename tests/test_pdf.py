@@ -76,7 +76,7 @@ def test_footer_on_every_page(page_texts, sample_doc):
 
 def test_masthead_on_first_page(page_texts):
     first = page_texts[0]
-    for words in ("KEY RECOMMENDATIONS", "24TH SESSION OF THE ASSEMBLY", "1-6 DECEMBER 2025",
+    for words in ("KEY RECOMMENDATIONS", "24th SESSION OF THE ASSEMBLY", "1-6 DECEMBER 2025",
                   "CENTRE FOR INTERNATIONAL JUSTICE"):
         assert words in first
     assert "This paper sets out" in first  # the body starts on page 1
@@ -98,7 +98,7 @@ def test_fonts_embedded(sample_pdf):
 
 def test_bookmarks_from_headings(reader, sample_doc):
     outline = reader.outline
-    assert outline[0]["/Title"] == sample_doc.meta.title
+    assert outline[0]["/Title"].replace("\u00a0", " ") == sample_doc.meta.title
     sections = [item["/Title"] for item in outline[1] if not isinstance(item, list)]
     assert len(sections) == 5
 
@@ -173,3 +173,33 @@ def test_a_footnote_link_prints_its_address_on_paper(tmp_path, house_style):
     assert links.count("https://example.org/report") == 2
     page = render(doc, house_style, "html").decode()
     assert "&lt;https://example.org/report&gt;" not in page and "printed-url" not in page
+
+
+@pytest.mark.parametrize("lang, title, printed", [
+    # Without the rule, each of these titles leaves its last word alone on a line.
+    ("en", "The 23rd session of the assembly of states parties to the statute", "23rd SESSION"),
+    ("fr", "La 23e session de l’Assemblée des États parties au Statut de la Cour pénale "
+     "internationale et de ses organes dans le monde", "23e SESSION"),
+])
+def test_masthead_ordinals_and_no_lone_word_on_the_titles_last_line(tmp_path, house_style,
+                                                                     lang, title, printed):
+    """An upper-case masthead keeps an ordinal's suffix lower case (raised), in the PDF and
+    in Word; the title's last line never holds one word alone."""
+    import io
+    import zipfile
+
+    from pipeline.jobs import build
+    from pipeline.writers import render
+
+    source = write_doc(tmp_path / "doc", f"---\ntitle: {title}\ndate: 2024-01-02\n"
+                       "index: IOR 53/8787/2024\n---\nText.\n", name=f"{lang}.md")
+    doc = build.load(source, house_style)
+    lines = pypdf.PdfReader(io.BytesIO(render(doc, house_style, "pdf"))).pages[0] \
+        .extract_text().splitlines()
+    assert printed in " ".join(lines)
+    last = next(n for n, line in enumerate(lines) if line.rstrip().endswith(title.split()[-1].upper()))
+    assert len(lines[last].split()) >= 2
+    with zipfile.ZipFile(io.BytesIO(render(doc, house_style, "docx"))) as archive:
+        body = archive.read("word/document.xml").decode()
+    suffix = printed.split()[0].lstrip("0123456789")
+    assert re.search(rf'<w:rStyle w:val="[^"]*"/></w:rPr><w:t[^>]*>{suffix}</w:t>', body)

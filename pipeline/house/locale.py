@@ -2,6 +2,7 @@
 direction, digits and long dates."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from babel import Locale
@@ -32,3 +33,21 @@ def long_date(day: date, lang: str, labels: dict) -> str:
     if months:  # CLDR has one set of names per locale; a house may prefer another
         pattern = pattern.replace("MMMM", "'{}'".format(months[day.month - 1]))
     return digits(format_date(day, pattern, locale=locale(lang)), labels)
+
+
+def display_parts(text: str, labels: dict, widow: bool = False) -> list[tuple[str, bool]]:
+    """`text` for a display line (the masthead) as (piece, is ordinal suffix) pairs: the
+    language's ordinal suffixes (setting `ordinals`, a regular expression) apart, so that
+    they are not set in capitals ("23rd", not "23RD"); with `widow`, the last two words of
+    a text of more than three are joined by a no-break space, so no line holds one word."""
+    if widow and len(text.split()) > 3:
+        head, _, last = text.rstrip().rpartition(" ")
+        text = f"{head}\u00a0{last}"
+    pattern = labels.get("ordinals")
+    if not pattern:
+        return [(text, False)]
+    parts, start = [], 0
+    for match in re.finditer(pattern, text):
+        parts += [(text[start:match.start()], False), (match.group(), True)]
+        start = match.end()
+    return [part for part in parts + [(text[start:], False)] if part[0]]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from markupsafe import Markup, escape
 
 from .. import styles
 from ..errors import warn
@@ -55,7 +56,16 @@ class HouseStyle:
         env.filters["long_date"] = lambda day, lang: locale.long_date(day, lang, self.labels(lang))
         env.filters["direction"] = locale.direction
         env.filters["digits"] = lambda number, lang: locale.digits(str(number), self.labels(lang))
+        env.filters["display"] = self._display
         return env
+
+    def _display(self, text: str, lang: str, widow: bool = False) -> Markup:
+        """A masthead line: ordinal suffixes in `<span class="ordinal">`, no lone last word
+        with `widow` (`locale.display_parts`)."""
+        return Markup("").join(Markup('<span class="ordinal">{}</span>').format(piece)
+                               if ordinal else escape(piece)
+                               for piece, ordinal in locale.display_parts(
+                                   text, self.labels(lang), widow))
 
     def token_css(self, font_url=None) -> str:
         """The tokens as CSS (@font-face rules, custom properties, page box); `font_url` maps a

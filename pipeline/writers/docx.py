@@ -123,8 +123,8 @@ class _Writer:
             element.get_or_add_rPr().append(_el("w:szCs", {"w:val": str(round(font.size.pt * 2))}))
         for flag, attr in (("bold", "bold"), ("italic", "italic"), ("caps", "all_caps"),
                            ("superscript", "superscript")):
-            if props.get(flag):
-                setattr(font, attr, True)
+            if flag in props:  # false too: a character style may turn off its paragraph's caps
+                setattr(font, attr, bool(props[flag]))
         for flag, cs in (("bold", "w:bCs"), ("italic", "w:iCs")):
             if props.get(flag):
                 element.get_or_add_rPr().append(OxmlElement(cs))
@@ -200,10 +200,10 @@ class _Writer:
 
     def _masthead(self) -> None:
         meta = self.meta
-        self.paragraph(meta.kind, "Kind")
-        self.paragraph(meta.title, "Title")
+        self._display(meta.kind, "Kind")
+        self._display(meta.title, "Title", widow=True)
         if meta.event:
-            self.paragraph(meta.event, "Subtitle")
+            self._display(meta.event, "Subtitle")
         if isinstance(meta.unit, dict):
             unit = self.paragraph("", "Unit")
             self.run(unit, meta.unit["name"], style="Unit Name")
@@ -216,6 +216,12 @@ class _Writer:
                                     self._ltr(m.Text(meta.unit["social"]))])
         elif meta.unit:
             self.run(self.paragraph("", "Unit"), str(meta.unit), style="Unit Name")
+
+    def _display(self, text: str, style: str, widow: bool = False) -> None:
+        """A masthead line, its ordinal suffixes in the style Ordinal (`locale.display_parts`)."""
+        paragraph = self.paragraph("", style)
+        for piece, ordinal in locale.display_parts(text, self.labels, widow):
+            self.run(paragraph, piece, style="Ordinal" if ordinal else None)
 
     def _footer(self) -> None:
         section = self.document.sections[0]
