@@ -4,12 +4,14 @@ one meaning of translated / stale / missing in both; round trips through Transla
 change exactly the edited unit."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
+import yaml
 from lxml import etree
 from translate.storage import factory
 
@@ -36,7 +38,8 @@ def doc(tmp_path):
 
 def export(doc: Path, lang: str, po: bool = False) -> Path:
     out = doc.parent / f"{lang}.{'po' if po else 'xlf'}"
-    assert main(["translate", "export", "--lang", lang, str(doc), "-o", str(out)] + ["--po"] * po) == 0
+    assert main(["translate", "export", "--lang", lang, str(doc), "-o", str(out)]
+                + ["--po"] * po) == 0
     return out
 
 
@@ -72,8 +75,8 @@ def test_exports_are_valid_and_say_the_same_in_both_formats(doc, lang):
     assert msgfmt(po_file) == ""
     in_xliff = states(xlf)
     assert in_xliff == states(po_file)  # the same units, states and targets
-    counts = {k: [s for s, _ in in_xliff.values()].count(k) for k in ("translated", "stale", "missing")}
-    assert counts == {"translated": 96, "stale": 1, "missing": 1}
+    found = [s for s, _ in in_xliff.values()]
+    assert (found.count("translated"), found.count("stale"), found.count("missing")) == (96, 1, 1)
     assert all(bool(target) == (status != "missing") for status, target in in_xliff.values())
     entries = {e.msgctxt: e for e in polib.pofile(str(po_file))}
     (stale,) = [i for i, (s, _) in in_xliff.items() if s == "stale"]
@@ -127,3 +130,82 @@ def test_edit_in_translate_toolkit_then_import_changes_exactly_that_unit(doc, po
     now = states(export(doc, "fr"))
     assert now[ident(unit, po)] == ("translated", after[changed[0]].replace("'", "’"))
     assert [s for s, _ in now.values()].count("stale") == 1
+
+
+def test_import_takes_a_target_as_its_approved_attribute_says(doc):
+    xlf = export(doc, "fr")
+    tree = etree.parse(xlf)
+    units = list(tree.iter("{*}trans-unit"))
+    stale = next(u for u in units if u.find("{*}target").get("state") == "needs-review-translation")
+    stale.set("approved", "yes")  # reviewed in a tool that sets only `approved`
+    stale.find("{*}target").text = "Sans arrestation, aucun procès."
+    rejected = next(u for u in units if u.get("resname") == "heading")
+    rejected.set("approved", "no")  # its state still says translated
+    rejected.find("{*}target").text = "Titre refusé"
+    tree.write(xlf, encoding="UTF-8", xml_declaration=True)
+    read = {ident(u, False): u for u in factory.getobject(str(xlf)).units}
+    assert read[stale.get("id")].istranslated() and read[rejected.get("id")].isfuzzy()
+    assert main(["translate", "import", str(xlf), str(doc)]) == 0
+    fr = (doc / "fr.md").read_text(encoding="utf-8")
+    assert "\nSans arrestation, aucun procès.\n" in fr and "Titre refusé" not in fr
+    assert [s for s, _ in states(export(doc, "fr")).values()].count("stale") == 0
+
+
+def test_a_new_language_starts_with_an_export_of_empty_targets(doc, tmp_path):
+    xlf, po_file = export(doc, "es"), export(doc, "es", po=True)
+    assert not (doc / "es.md").exists()
+    SCHEMA.assertValid(etree.parse(xlf))
+    assert msgfmt(po_file) == ""
+    empty = states(xlf)
+    assert len(empty) == 98 and set(empty.values()) == {("missing", "")}
+    assert states(po_file) == empty
+    assert {t.get("state") for t in etree.parse(xlf).iter("{*}target")} == {"new"}
+    assert main(["translate", "import", str(xlf), str(doc)]) == 1  # nothing translated yet
+    assert not (doc / "es.md").exists()
+    meta = {"title": "Recomendaciones para la 24.ª Asamblea", "kind": "Recomendaciones clave",
+            "event": "1-6 de diciembre de 2025", "short_title": "Asamblea de los Estados Partes"}
+    store = factory.getobject(str(xlf))
+    for unit in store.units:
+        if ident(unit, False).removeprefix("meta-") in meta:
+            unit.target = meta[ident(unit, False)[5:]]
+        elif unit.source.startswith("Recall that the Statute"):  # with its citation placeholder
+            rich = unit.rich_source
+            rich[0].sub[0].sub = ["Recordar que nadie es inmune, como confirmó la Sala "]
+            unit.rich_target = rich
+            unit.markfuzzy(False)
+    store.save()
+    assert main(["translate", "import", str(xlf), str(doc)]) == 0
+    es = (doc / "es.md").read_text(encoding="utf-8").split("\n")
+    en = (doc / "en.md").read_text(encoding="utf-8").split("\n")
+    assert yaml.safe_load("\n".join(es[1:es.index("---", 1)])) == {"original": "en", **meta}
+    body = en[en.index("---", 1) + 1:]
+    assert len(es) - es.index("---", 1) - 1 == len(body)
+    changed = [(a, b) for a, b in zip(body, es[es.index("---", 1) + 1:]) if a != b]
+    item = "- Recordar que nadie es inmune, como confirmó la Sala [@icc-bashir-2019];"
+    assert changed == [(next(line for line in body if line.startswith("- Recall that")), item)]
+    assert main(["build", str(doc), "--lang", "es", "--format", "html",
+                 "--out", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "doc" / "IOR5304122025SPANISH.html").read_text(encoding="utf-8")
+    assert '<html lang="es"' in page and "Recomendaciones para la 24.ª Asamblea" in page
+    assert "Recordar que nadie es inmune" in page
+    again = [s for s, _ in states(export(doc, "es")).values()]  # the rest is still to translate
+    assert (again.count("translated"), again.count("missing")) == (5, 93)
+
+
+def test_export_without_a_translation_says_what_there_is(tmp_path, monkeypatch, capsys):
+    (tmp_path / "briefing.toml").write_text("")
+    shutil.copytree(SAMPLE, tmp_path / "source" / "brief")
+    monkeypatch.chdir(tmp_path)
+    assert main(["translate", "export", "--lang", "es"]) == 1
+    assert re.search(r"source: error: no translation into 'es' \(brief: en \(original\), ar, fr\); "
+                     r"to start one, name its document folder: briefing translate export --lang "
+                     r"es DOC", capsys.readouterr().err)
+    assert main(["translate", "sync", "--lang", "es", "source/brief"]) == 1  # sync starts nothing
+    assert "export --lang es source/brief" in capsys.readouterr().err
+    (tmp_path / "source" / "brief" / "es.md").write_text("---\ntitle: Un informe\n---\nTexto.\n")
+    assert main(["translate", "export", "--lang", "es", "source/brief"]) == 1
+    assert ("source/brief/es.md:1:1: error: not a translation: no 'original:' in its front matter"
+            in capsys.readouterr().err)
+    assert main(["translate", "export", "--lang", "de", "source/brief"]) == 1
+    assert ("de.md:1:1: error: cannot start de.md: source/brief has 2 originals (sources without "
+            "'original:'), not one" in capsys.readouterr().err)
