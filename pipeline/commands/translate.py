@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..readers import frontmatter
 from ..errors import SourceError, warn
+from ..model import Location
 
 
 def add_parser(commands) -> None:
@@ -57,26 +58,47 @@ def _translations(folder: Path, langs: list[str] | None = None) -> list[Path]:
     return [p for p in found if not langs or p.stem in langs]
 
 
-def _one(args) -> Path:
-    """The one translation into `args.lang` of `args.doc`, or of any document."""
+def _one(args, start: bool = False) -> Path:
+    """The translation into `args.lang` of `args.doc`, or of the one document that has one;
+    with `start`, the `<lang>.md` to begin in the document folder `args.doc` if it has none."""
     doc, lang = args.doc, args.lang
     folders = _documents([doc or args.sources])
     sources = [p for folder in folders for p in _translations(folder, [lang])]
-    if len(sources) != 1:
+    if len(sources) == 1:
+        return sources[0]
+    if sources:
         raise SourceError(doc or args.sources, f"{len(sources)} translations into '{lang}' "
-                          "found: name one document folder")
-    return sources[0]
+                          f"found ({', '.join(map(str, sources))}): name one document folder")
+    new = folders[0] / f"{lang}.md" if doc and len(folders) == 1 else None
+    if new and new.is_file():
+        raise SourceError(Location(new, 1), "not a translation: no 'original:' in its front "
+                          "matter (a translation names its original, e.g. 'original: en')")
+    if new and start:
+        return new
+    languages = "; ".join(_languages(folder) for folder in folders) or "no document folders"
+    raise SourceError(doc or args.sources, f"no translation into '{lang}' ({languages}); to "
+                      f"start one, name its document folder: briefing translate export --lang "
+                      f"{lang} {doc or 'DOC'}")
+
+
+def _languages(folder: Path) -> str:
+    """A document folder's languages: `slug: en (original), fr, ar`."""
+    translations = _translations(folder)
+    return f"{folder.name}: " + ", ".join(
+        p.stem if p in translations else f"{p.stem} (original)"
+        for p in sorted(folder.glob("*.md"), key=lambda p: (p in translations, p.stem)))
 
 
 def _export(args, house) -> int:
     from ..translation import exchange, sync
 
-    p = sync.pair(_one(args), house)
+    path = _one(args, start=True)
+    p = sync.pair(path, house) if path.is_file() else sync.start(path, house)
     data = exchange.export_po(p) if args.po else exchange.export_xliff(p)
     out = args.out or Path(f"{p.translation.parent.name}.{p.lang}.{'po' if args.po else 'xlf'}")
     out.write_bytes(data)
-    counts = _counts(p)
-    print(f"{p.translation}: wrote {out} ({counts})")
+    new = "" if p.translation.is_file() else ", a new language"
+    print(f"{p.translation}: wrote {out} ({_counts(p)}{new})")
     return 0
 
 
@@ -88,9 +110,10 @@ def _import(args, house) -> int:
     imported = (exchange.import_po if args.file.suffix == ".po" else exchange.import_xliff)(args.file)
     original = imported.document
     translation = _target(imported, args.docs or [args.sources])
-    if not translation.is_file():
-        raise SourceError(args.file, f"it translates {original} into '{imported.lang}', but "
-                          f"{translation} does not exist")
+    if not translation.is_file():  # a new language
+        if not imported.texts:
+            raise SourceError(args.file, f"no translated unit in it: {translation} not started")
+        writeback.start(sync.start(translation, house))
     p = sync.pair(translation, house)
     by_id = {s.unit.id: s for s in p.states}
     for ident in imported.texts.keys() - by_id.keys():

@@ -1,17 +1,25 @@
 """Exchange files for translators: XLIFF 1.2 (CAT tools: memoQ, Trados, Okapi) and PO
 (Weblate, Poedit).
 
-XLIFF: one `trans-unit` per unit; emphasis, links and inline notes as `bpt`/`ept` pairs,
+Both say the same of a unit: translated and current (XLIFF `approved="yes"`, target
+`state="translated"`; PO not fuzzy), stale (`state="needs-review-translation"`, not
+approved, with an `alt-trans` of the previous original and its translation; PO fuzzy with
+the previous original as `#| msgid`, as msgmerge writes it) or missing (an empty target,
+`state="new"`; PO an empty msgstr). That is what Translate Toolkit (`istranslated()`,
+`isfuzzy()`) and the tools built on it read.
+
+XLIFF: one `trans-unit` per unit, valid against the OASIS XLIFF 1.2 strict schema; emphasis,
+links and inline notes as `bpt`/`ept` pairs (matched by `id`; the `ctype` is the `bpt`'s),
 footnote calls, citations, code and URLs as `ph` placeholders, all holding their Markdown;
-a context note; `state` translated / needs-translation / needs-review-translation, the last
-with the previous original in an `alt-trans`. Written with lxml, read back through the safe
-parser of `pipeline/xliff.py` (no DOCTYPE, no entities, no network). PO: the unit's Markdown as msgid, its id as msgctxt, a stale unit
-fuzzy with the previous original as `#| msgid` (what msgmerge does). polib reads and writes it.
+a context note. Written with lxml, read back through the safe parser of `xliff.py` (no
+DOCTYPE, no entities, no network). PO: the unit's Markdown as msgid, its id as msgctxt,
+with the header fields `msgfmt -c` checks. polib reads and writes it.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
@@ -26,9 +34,8 @@ from .sync import Pair
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _Q = "{%s}" % NS
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_UNCONFIRMED = ("new", "needs-translation", "needs-review-translation")  # left stale on import
-_STATES = {"translated": "translated", "stale": "needs-review-translation",
-           "missing": "needs-translation"}
+_UNCONFIRMED = ("new", "needs-translation", "needs-review-translation")  # not imported
+_STATES = {"translated": "translated", "stale": "needs-review-translation", "missing": "new"}
 
 
 class Imported:
@@ -56,14 +63,17 @@ def export_xliff(p: Pair) -> bytes:
     for state in p.states:
         unit = etree.SubElement(body, _Q + "trans-unit", {"id": state.unit.id,
                                                         "resname": state.unit.kind})
+        if state.status == "translated":
+            unit.set("approved", "yes")
         _fill(etree.SubElement(unit, _Q + "source", {_LANG: p.original.stem}), state.unit.pieces)
-        if state.target is not None:
-            target = etree.SubElement(unit, _Q + "target", {_LANG: p.lang,
-                                                         "state": _STATES[state.status]})
+        target = etree.SubElement(unit, _Q + "target", {_LANG: p.lang,
+                                                     "state": _STATES[state.status]})
+        if state.status != "missing":
             _fill(target, _with_ids(state.target.pieces, state.unit.pieces))
-        if state.status == "stale":
+        if state.status == "stale":  # the previous original and its translation, as Markdown
             alt = etree.SubElement(unit, _Q + "alt-trans", {"alttranstype": "previous-version"})
-            etree.SubElement(alt, _Q + "source").text = state.previous
+            etree.SubElement(alt, _Q + "source", {_LANG: p.original.stem}).text = state.previous
+            etree.SubElement(alt, _Q + "target", {_LANG: p.lang}).text = state.target.text
         etree.SubElement(unit, _Q + "note", {"from": "context"}).text = (
             f"{state.unit.kind} at {state.unit.path.name}:{state.unit.lines[0] + 1}"
             + (f"; {state.unit.context}" if state.unit.context else ""))
@@ -102,7 +112,9 @@ def _fill(element: etree._Element, pieces: list) -> None:
             else:
                 last.tail = (last.tail or "") + piece
         else:
-            last = etree.SubElement(element, _Q + piece.kind, {"id": str(piece.id), "ctype": piece.ctype})
+            last = etree.SubElement(element, _Q + piece.kind, {"id": str(piece.id)})
+            if piece.kind != "ept":  # XLIFF 1.2 allows no ctype on ept: its bpt has it
+                last.set("ctype", piece.ctype)
             last.text = piece.native
 
 
@@ -114,7 +126,7 @@ def import_xliff(path: Path) -> Imported:
     result = Imported(Path(file.get("original", "")), file.get("target-language", ""),
                       Location(path, file.sourceline or 1))
     for unit in xliff.units(path, root):
-        if unit.target is None or unit.target.get("state") in _UNCONFIRMED:
+        if not _confirmed(unit):
             continue
         source_pieces = _read(unit.source, unit.location)
         target_pieces = _read(unit.target, unit.location)
@@ -126,6 +138,16 @@ def import_xliff(path: Path) -> Imported:
             result.texts[unit.id] = u.as_text(unit.id, pieces)
             result.sources[unit.id] = u.as_text(unit.id, source_pieces)
     return result
+
+
+def _confirmed(unit: xliff.Unit) -> bool:
+    """Whether a unit's target is a translation to take: `approved` where the unit says
+    (as Translate Toolkit reads it), else its target's `state`."""
+    if unit.target is None:
+        return False
+    if unit.approved is not None:
+        return unit.approved == "yes"
+    return unit.target.get("state") not in _UNCONFIRMED
 
 
 def _read(element: etree._Element, where: Location) -> list:
@@ -172,11 +194,13 @@ _LOCKED = re.compile(r"\[\^[^\]]+\]|\[[^\[\]]*@[^\[\]]*\]|\]\([^)]*\)|<[a-z]+:[^
 def export_po(p: Pair) -> bytes:
     po = polib.POFile(wrapwidth=0)
     po.metadata = {"Project-Id-Version": p.original.parent.name, "Language": p.lang,
+                   "PO-Revision-Date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M%z"),
+                   "Last-Translator": "", "Language-Team": "",
                    "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
                    "Content-Transfer-Encoding": "8bit", "X-Source-File": str(p.original)}
     for state in p.states:
         entry = polib.POEntry(msgctxt=state.unit.id, msgid=state.unit.text,
-                              msgstr=state.target.text if state.target else "",
+                              msgstr=state.target.text if state.status != "missing" else "",
                               comment=state.unit.context,
                               occurrences=[(state.unit.path.name, str(state.unit.lines[0] + 1))])
         if state.status == "stale":

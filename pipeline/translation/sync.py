@@ -6,12 +6,15 @@ original text the translation was last synced with (`source`) and that translati
 neighbours, by position among units of the same kind (difflib), so inserting a unit in the
 original shifts nothing and an edited unit keeps its id. A unit whose original text
 differs from the recorded `source` is stale; without a record, translation and original are
-aligned by structure alone and nothing is known to be stale.
+aligned by structure alone and nothing is known to be stale. A unit that the record does not
+list and that reads as its original (but for the quotation marks of its language) is
+missing: an untranslated copy, as a new language starts.
 """
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,8 @@ from ..errors import SourceError
 from ..files import write_atomic
 from ..model import Location
 from . import units as u
+
+_QUOTES = re.compile("[«»‘’‚‛“”„‟‹›]")  # what a language's typographer makes of " and '
 
 
 @dataclass
@@ -68,6 +73,18 @@ def pair(translation: Path, house) -> Pair:
     return Pair(original, translation, translation.stem, states, [t for t in theirs if not t.id])
 
 
+def start(translation: Path, house) -> Pair:
+    """The pair of a translation not yet written, `<lang>.md`: every unit of the one original
+    in its folder missing."""
+    originals = [p for p in sorted(translation.parent.glob("*.md")) if not original_of(p)]
+    if len(originals) != 1:
+        raise SourceError(Location(translation, 1), f"cannot start {translation.name}: "
+                          f"{translation.parent} has {len(originals)} originals (sources "
+                          "without 'original:'), not one")
+    ours = u.segment(originals[0], house.labels(originals[0].stem)["quotes"])
+    return Pair(originals[0], translation, translation.stem, align(ours, [], None), [])
+
+
 def _load(translation: Path) -> list[dict] | None:
     path = record_path(translation)
     if not path.is_file():
@@ -103,6 +120,8 @@ def align(original: list[u.Unit], translation: list[u.Unit], record: list[dict] 
         source = record[r]["source"] if r is not None else None
         if target is None:
             states.append(State(unit, None, "missing", recorded_source=source))
+        elif source is None and _QUOTES.sub('"', target.text) == _QUOTES.sub('"', unit.text):
+            states.append(State(unit, target, "missing"))
         elif source is not None and source != unit.text:
             states.append(State(unit, target, "stale", source, source))
         else:
@@ -132,7 +151,8 @@ def _match(previous: list, current: list, kinds: bool = False) -> dict[int, int]
 def save(p: Pair, sources: dict[str, str] | None = None, everything: bool = False) -> Path:
     """Write the sync record. A unit's recorded source becomes: the text given in `sources`
     (by id; e.g. the source an imported translation was made from), else the current original
-    if `everything` or if it had none, else what it was."""
+    if `everything` or if it had none, else what it was. An untranslated copy of the
+    original is recorded only if given or with `everything`."""
     sources = sources or {}
     units = []
     for state in p.states:
@@ -140,6 +160,8 @@ def save(p: Pair, sources: dict[str, str] | None = None, everything: bool = Fals
             continue
         if state.unit.id in sources:
             source = sources[state.unit.id]
+        elif state.status == "missing" and not everything:
+            continue
         elif everything or state.recorded_source is None:
             source = state.unit.text
         else:

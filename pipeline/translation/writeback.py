@@ -1,11 +1,12 @@
-"""Write translated units into a translation's source, touching no other line."""
+"""Write translated units into a translation's source, touching no other line; start the
+source of a new language."""
 from __future__ import annotations
 
 import re
 
 import yaml
 
-from ..readers import markdown as reader
+from ..readers import frontmatter, markdown as reader
 from ..files import write_atomic
 from ..errors import SourceError
 from ..model import Location
@@ -33,6 +34,16 @@ def write(p: Pair, texts: dict[str, str]) -> None:
     for _, _, apply in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         apply(lines)
     write_atomic(p.translation, "\n".join(lines).encode("utf-8"))
+
+
+def start(p: Pair) -> None:
+    """Write the translation file of `p`, a new language, as its original's body under an
+    `original:` front matter: it has the original's structure (lists, tables, notes), and
+    each unit reads as the original's, missing, until `write` puts its translation in."""
+    text = reader.read_text(p.original)
+    body = text.split("\n")[frontmatter.split(text, p.original).count("\n") + 2:]
+    write_atomic(p.translation, "\n".join(["---", f"original: {p.original.stem}", "---", *body])
+                 .encode("utf-8"))
 
 
 def _edit(p: Pair, state: State, text: str, previous_end, lines, order):

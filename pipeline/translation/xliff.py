@@ -27,6 +27,7 @@ class Unit:
     id: str
     source: etree._Element
     target: etree._Element | None
+    approved: str | None  # XLIFF 1.2: the trans-unit's `approved` ("yes", "no" or absent)
     location: Location
 
 
@@ -62,7 +63,7 @@ def units(path: Path, root: etree._Element | None = None) -> list[Unit]:
         source, target = _child(element, "source"), _child(element, "target")
         if source is None:
             raise SourceError(location, f"unit '{element.get('id')}' has no <source>")
-        found.append(Unit(element.get("id"), source, target, location))
+        found.append(Unit(element.get("id"), source, target, element.get("approved"), location))
     return found
 
 
