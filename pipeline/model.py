@@ -90,6 +90,7 @@ class Cite:
     """`[@key, p. 12; @other]`; replaced by formatted text or a note during transforms."""
     items: list[CiteItem]
     location: Location
+    uncommaed: str = ""  # as written, for `[see @key para. 13]` (a locator without its comma)
 
 
 @dataclass

@@ -38,6 +38,9 @@ CASES = [
      "bibliography file 'refs.bib' not found"),
     ("index not in its printed form", MINIMAL.replace("IOR 53/8787/2024", "IOR53/8787/24"), None,
      4, "the index is written 'IOR53/8787/24' but prints as 'IOR 53/8787/2024'"),
+    ("citation without its comma", MINIMAL.replace("More text.", "More [see @known para. 13]."),
+     BIB, 10, "citation '[see @known para. 13]' has a locator without its comma: write "
+     "'[see @known, para. 13]'"),
     ("box left open", MINIMAL.replace("## A section", "::: box\nBoxed.\n\n## A section"), None,
      8, "this '::: box' is never closed"),
 ]

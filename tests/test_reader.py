@@ -84,6 +84,12 @@ One [see @other, para. 13]. Two.[^n] Three [cf. @report].
     assert "para. 13" in texts[0] or "[13]" in texts[0]
 
 
+def test_a_bracketed_handle_that_is_no_key_stays_text(tmp_path, house_style):
+    doc = load(tmp_path, "Write to us [contact @rights_team on social media].\n", house_style)
+    assert plain_text(doc.blocks[0].children) == (
+        "Write to us [contact @rights_team on social media].")
+
+
 def test_index_only_entry_links_to_its_document(tmp_path, house_style):
     doc = load(tmp_path, "Text [@report].\n", house_style)
     links = [n for n in doc.notes[0].blocks[0].children if isinstance(n, m.Link)]

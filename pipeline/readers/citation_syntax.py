@@ -16,6 +16,9 @@ _ITEM = re.compile(
     r"""^\s*(?P<prefix>(?:.*\s)?)-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>[\w][\w:.#$%&+?<>~/-]*?))
         \s*(?:,\s*(?P<locator>.*?))?\s*$""", re.X | re.S)
 
+_UNCOMMAED = re.compile(r"^\s*(?P<prefix>(?:.*\s)?)@(?P<key>[\w][\w:.#$%&+?<>~/-]*[\w])"
+                        r"\s+(?P<locator>[^,]+)$", re.S)
+
 
 def _citation(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
@@ -24,15 +27,25 @@ def _citation(state: StateInline, silent: bool) -> bool:
     end = src.find("]", pos)
     if end < 0 or "[" in src[pos + 1:end] or src[end + 1:end + 2] in ("(", "["):
         return False
-    items = [_ITEM.match(part) for part in src[pos + 1:end].split(";")]
+    parts = src[pos + 1:end].split(";")
+    items = [_ITEM.match(part) for part in parts]
+    uncommaed = None
     if not all(items):
-        return False
+        # `[see @key para. 13]`: a citation whose locator lacks its comma, if `key` turns out
+        # to be cited (the transforms decide, knowing the bibliography), else text
+        uncommaed = len(parts) == 1 and _UNCOMMAED.match(parts[0])
+        if not uncommaed:
+            return False
     if not silent:
         token = state.push("cite", "", 0)
         token.content = src[pos:end + 1]
-        token.meta = {"items": [(m["prefix"].strip(), (m["braced"] or m["key"]).strip(),
-                                 (m["locator"] or "").strip())
-                                for m in items]}
+        if uncommaed:
+            token.meta = {"items": [(uncommaed["prefix"].strip(), uncommaed["key"],
+                                     uncommaed["locator"].strip())], "uncommaed": True}
+        else:
+            token.meta = {"items": [(m["prefix"].strip(), (m["braced"] or m["key"]).strip(),
+                                     (m["locator"] or "").strip())
+                                    for m in items]}
     state.pos = end + 1
     return True
 

@@ -231,7 +231,8 @@ class _Converter:
                 result.append(self._note_ref(node))
             elif kind == "cite":
                 items = [m.CiteItem(key, prefix, locator) for prefix, key, locator in node.meta["items"]]
-                result.append(m.Cite(items, self.locate(node.content)))
+                result.append(m.Cite(items, self.locate(node.content),
+                                     node.content if node.meta.get("uncommaed") else ""))
             else:
                 raise SourceError(self.locate(""), f"unsupported inline Markdown: {kind}")
         return result

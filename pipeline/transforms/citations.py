@@ -101,6 +101,20 @@ def resolve(doc: m.Document, context) -> None:
             used.add(item.key)
         return bibliography.format(cite.items, doc.lang, style)
 
+    def uncommaed(inlines: list[m.Inline]) -> list[m.Inline]:
+        """`[see @key para. 13]`: an error if `key` is cited, else the text as written."""
+        result = []
+        for node in inlines:
+            if isinstance(node, m.Cite) and node.uncommaed:
+                key = node.items[0].key
+                if bibliography is not None and key in bibliography.keys():
+                    fixed = node.uncommaed.replace(f"@{key}", f"@{key},", 1)
+                    raise SourceError(node.location, f"citation '{node.uncommaed}' has a locator "
+                                      f"without its comma: write '{fixed}'")
+                node = m.Text(node.uncommaed)
+            result.append(node)
+        return result
+
     def in_text(inlines: list[m.Inline]) -> list[m.Inline]:
         result = []
         for node in inlines:
@@ -128,6 +142,9 @@ def resolve(doc: m.Document, context) -> None:
             result += parts
         return result
 
+    map_inlines(doc.blocks, uncommaed)
+    for note in doc.notes:
+        map_inlines(note.blocks, uncommaed)
     for note in list(doc.notes):
         starts_with_citation = bool(note.blocks and note.blocks[0].children) and isinstance(
             note.blocks[0].children[0], m.Cite)
