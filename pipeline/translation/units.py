@@ -150,9 +150,13 @@ def _pieces(children, env) -> list:
         return counter[0]
 
     def walk(tokens) -> None:
-        skip_until_close = False
+        skip_until_close = bare_url = False
         for token in tokens:
             kind = token.type
+            if bare_url:  # the address as written is the placeholder
+                pieces.append(Tag("ph", new_id(), "x-url", token.content))
+                bare_url, skip_until_close = False, kind != "link_close"
+                continue
             if skip_until_close:
                 skip_until_close = kind != "link_close"
                 continue
@@ -169,6 +173,8 @@ def _pieces(children, env) -> list:
             elif kind in ("em_close", "strong_close"):
                 pieces.append(Tag("ept", opened.pop(), "italic" if kind == "em_close" else "bold",
                                   token.markup))
+            elif kind == "link_open" and token.markup == "linkify":
+                bare_url = True
             elif kind == "link_open" and token.markup == "autolink":
                 pieces.append(Tag("ph", new_id(), "x-url", f"<{token.attrs['href']}>"))
                 skip_until_close = True

@@ -1,0 +1,54 @@
+"""Bare addresses, the way most authors write sources (`See https://…`), are links in all
+three formats, and a locked placeholder in the translator's exchange file."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pypdf
+
+from conftest import write_doc
+from pipeline.jobs import build
+from pipeline.translation import exchange, sync
+from pipeline.writers import render
+
+SOURCE = """\
+---
+title: Links
+date: 2024-01-02
+index: IOR 53/8787/2024
+---
+The plan is at https://example.org/plan and www.example.org/board.[^a]
+
+[^a]: See https://example.org/note?page=2.
+"""
+ADDRESSES = {"https://example.org/plan", "http://www.example.org/board",
+             "https://example.org/note?page=2"}
+
+
+def test_bare_addresses_are_links_in_every_format(tmp_path, house_style):
+    doc = build.load(write_doc(tmp_path / "doc", SOURCE), house_style)
+    pdf = pypdf.PdfReader(io.BytesIO(render(doc, house_style, "pdf")))
+    uris = {annotation.get_object()["/A"]["/URI"] for page in pdf.pages
+            for annotation in page.get("/Annots", [])
+            if "/URI" in annotation.get_object().get("/A", {})}
+    assert ADDRESSES <= uris
+    page = render(doc, house_style, "html").decode()
+    assert ADDRESSES <= set(re.findall(r'<a href="([^"#]+)"', page))
+    with zipfile.ZipFile(io.BytesIO(render(doc, house_style, "docx"))) as archive:
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+        rels += archive.read("word/_rels/footnotes.xml.rels").decode()
+    assert ADDRESSES <= set(re.findall(r'Target="([^"]+)" TargetMode="External"', rels))
+    # The full stop after an address is the sentence's, not the address's.
+    assert "https://example.org/note?page=2." not in uris
+
+
+def test_a_bare_address_is_a_locked_placeholder_for_translators(tmp_path, house_style):
+    source = write_doc(tmp_path / "doc", SOURCE)
+    write_doc(tmp_path / "doc", SOURCE.replace("---\nThe plan", "original: en\n---\nLe plan")
+              .replace("title: Links", "title: Liens"), name="fr.md")
+    xliff = exchange.export_xliff(sync.pair(source.with_name("fr.md"), house_style)).decode()
+    placeholders = re.findall(r'<ph id="\d+" ctype="x-url">([^<]*)</ph>', xliff)
+    assert {"https://example.org/plan", "www.example.org/board",
+            "https://example.org/note?page=2"} <= set(placeholders)
