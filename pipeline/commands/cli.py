@@ -1,5 +1,5 @@
-"""The `briefing` command: `init`, `build`, `check`, `watch`, `preview`, `diff`, `translate`,
-and `index`/`new` for document numbers.
+"""The `briefing` command: `init`, `build`, `check`, `preflight`, `watch`, `preview`, `diff`,
+`translate`, and `index`/`new` for document numbers.
 
 Every command but `init` and `diff` of two PDFs works inside a documents project (see
 `pipeline.project`), found from the working folder. Only what a command runs is imported, so
@@ -108,6 +108,20 @@ def _parser() -> argparse.ArgumentParser:
                                  help="output folder (default: the project's, output/)")
             command.add_argument("--force", action="store_true",
                                  help="rebuild up-to-date outputs too")
+    preflight = commands.add_parser(
+        "preflight", help="check built PDFs as a production editor does before they go out",
+        parents=[common, styled, verbosity],
+        description="Per document, one line per finding (see the README); exit status 1 on "
+                    "any error.")
+    preflight.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                           help="document folder or .md file (default: the project's sources)")
+    preflight.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
+    preflight.add_argument("--out", type=Path, metavar="DIR",
+                           help="output folder of the PDFs (default: the project's)")
+    preflight.add_argument("--debug", action="store_true", help="print the traceback of an "
+                           "internal error (or BRIEFING_DEBUG=1)")
+    preflight.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                           help="worker processes (default: the number of CPUs)")
     preview = commands.add_parser("preview", help="serve a document's web page with live reload",
                                   parents=[common, styled])
     preview.add_argument("paths", nargs=1, type=Path, metavar="PATH", help="document .md file or folder")
@@ -210,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
 
     debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
     verbosity = -1 if args.quiet else 1 if args.verbose else 0
+    if args.command == "preflight":
+        jobs = [batch.Job(source, None, out, where.house, registry, preflight=True)
+                for source in sources]
+        summary = batch.run(jobs, args.jobs, debug=debug, verbosity=verbosity)
+        print(f"preflight: {len(summary.built)} passed, {len(summary.failed)} failed")
+        return 1 if summary.failed else 0
     if args.command == "check":  # each source in a worker, within the limits of limits.py
         from ..transforms import identifiers
 

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from .. import limits
 from ..errors import LayoutError, SourceError
 from ..files import write_atomic
-from ..writers import FORMATS, render
+from ..writers import FORMATS, PRINTED, render
 from . import build
 from .cache import Manifest, file_digest
 
@@ -42,12 +42,14 @@ from .cache import Manifest, file_digest
 @dataclass(frozen=True)
 class Job:
     """One output to make: `source` in format `fmt` under `out`, with the house style `house`
-    and the AI index registry at `registry`; with no `fmt`, `source` is checked only."""
+    and the AI index registry at `registry`; with no `fmt`, `source` is checked only, and
+    with `preflight`, its PDF under `out` is preflighted."""
     source: Path
     fmt: str | None
     out: Path | None
     house: Path
     registry: str | None = None
+    preflight: bool = False
 
     @property
     def options(self) -> dict:
@@ -141,6 +143,9 @@ def _work(job: Job, result: Result) -> None:
         if opened:
             opened.close()
     result.meta = doc.meta
+    if job.preflight:
+        _preflight(job, doc, house, result)
+        return
     if not job.fmt:  # `briefing check`: a translation's structure against its original's
         result.error = "\n".join(check.structure(doc, house)) or None
         return
@@ -153,6 +158,17 @@ def _work(job: Job, result: Result) -> None:
     if numbers and numbers.used:  # a title came from the registry: an input (a PostgreSQL
         registry = os.path.abspath(job.registry)  # one cannot be hashed: always rebuild)
         result.extra[registry] = file_digest(registry) if os.path.isfile(registry) else "?"
+
+
+def _preflight(job: Job, doc, house, result: Result) -> None:
+    """`briefing preflight`: errors fail the job, warnings go with its output."""
+    pdf = PRINTED.writer
+    findings = pdf.preflight(doc, house, build.output_path(doc, house, job.out, PRINTED.name))
+    for finding in findings:
+        if finding.level != "error":
+            print(f"{job.source}: {finding}", file=sys.stderr)
+    result.error = "\n".join(f"{job.source}: {finding}" for finding in findings
+                              if finding.level == "error") or None
 
 
 class _Titles:

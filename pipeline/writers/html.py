@@ -20,6 +20,7 @@ from fontTools.ttLib import TTFont
 
 from ..house.style import HouseStyle
 from ..model import Document
+from ..transforms.tree import map_inlines, plain_text
 
 
 def print_document(doc: Document, house: HouseStyle) -> str:
@@ -51,9 +52,23 @@ def page(doc: Document, house: HouseStyle) -> str:
 
 
 def _templates(house: HouseStyle) -> jinja2.Environment:
-    """The house's templates, with the `image_src` filter."""
+    """The house's templates, with the `image_src` and `text_length` filters."""
     house.templates.filters["image_src"] = _image_src
+    house.templates.filters["text_length"] = _text_length
     return house.templates
+
+
+def _text_length(blocks: list) -> int:
+    """The characters of text in `blocks` (a box is kept whole on a page when short)."""
+    total = 0
+
+    def count(inlines):
+        nonlocal total
+        total += len(plain_text(inlines))
+        return inlines
+
+    map_inlines(blocks, count)
+    return total
 
 
 @jinja2.pass_context

@@ -14,12 +14,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin
 
+import weasyprint
 from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
-from . import html, pdf_footnotes
-from ..errors import LayoutError, SourceError
+from . import html, pdf_footnotes, pdf_preflight
+from ..errors import LayoutError, SourceError, warn
 from ..house.style import HouseStyle
 from ..model import Document
 from ..transforms.tree import images
@@ -47,14 +48,42 @@ def _fonts(faces: tuple[str, ...] = ()) -> FontConfiguration:
 
 
 def render(doc: Document, house: HouseStyle) -> bytes:
-    """The PDF of `doc`: its images and the house style's files are all it may read."""
+    """The PDF of `doc`, with the warnings of the cheap preflight checks (holes, hyphenation,
+    overfull lines, image resolution) on stderr."""
+    document = layout(doc, house)
+    for finding in pdf_preflight.layout_findings(document):
+        warn(doc.source, f"{finding.where}: {finding.message}")
+    return document.write_pdf(**OPTIONS)
+
+
+def preflight(doc: Document, house: HouseStyle, built: Path) -> list[pdf_preflight.Finding]:
+    """Everything `pdf_preflight` checks, on `doc` laid out anew and on its PDF file `built`
+    (the file that goes out)."""
+    fonts = [house.root / "fonts" / name for font in house.tokens["fonts"].values()
+             for name in font.get("files", {}).values()]
+    findings = pdf_preflight.glyph_findings(doc, fonts)
+    try:
+        findings += pdf_preflight.layout_findings(layout(doc, house))
+    except LayoutError as err:
+        findings.append(pdf_preflight.Finding("error", "layout", str(err)))
+    if built.is_file():
+        findings += pdf_preflight.file_findings(built.read_bytes(), doc)
+    else:
+        findings.append(pdf_preflight.Finding("error", str(built), "not built: run `briefing "
+                                              "build` first"))
+    return findings
+
+
+def layout(doc: Document, house: HouseStyle) -> weasyprint.Document:
+    """`doc` laid out: its images and the house style's files are all it may read."""
     folder = doc.source.parent.resolve()
     origins = {image.url: image.location for image in images(doc)}
     return lay_out(html.print_document(doc, house), folder, [folder, house.root], origins)
 
 
-def lay_out(html: str, base: Path, roots: list[Path], origins: dict | None = None) -> bytes:
-    """Lay out `html` (relative URLs resolve against `base`) and return the PDF bytes.
+def lay_out(html: str, base: Path, roots: list[Path],
+            origins: dict | None = None) -> weasyprint.Document:
+    """Lay out `html` (relative URLs resolve against `base`).
 
     Nothing outside `roots` is read, and nothing is left out quietly: a URL that was refused
     or failed to load (WeasyPrint only logs those) is a SourceError at its place in `origins`
@@ -81,4 +110,4 @@ def lay_out(html: str, base: Path, roots: list[Path], origins: dict | None = Non
     if misplaced:
         raise LayoutError("; ".join(f"footnote {n} lands on page {body}, its call on page {call}"
                                     for n, call, body in misplaced))
-    return document.write_pdf(**OPTIONS)
+    return document
