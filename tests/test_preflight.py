@@ -69,11 +69,15 @@ def test_metadata_and_unbuilt_pdf(house_style, tmp_path):
     source = write_doc(tmp_path / "doc", MINIMAL)
     doc = build.load(source, house_style)
     other = build.load(write_doc(tmp_path / "other", MINIMAL.replace(
-        "A minimal briefing", "Another title")), house_style)
+        "A minimal briefing", "Another title").replace("[^one]", "", 1).split("[^one]:")[0]),
+        house_style)
     built = tmp_path / "other.pdf"
     built.write_bytes(render(other, house_style, "pdf"))
     found = [str(f) for f in pdf.preflight(doc, house_style, built)]
     assert "metadata: error: Title is 'Another title', the front matter says 'A minimal briefing'" in found
+    assert "notes: error: 0 notes in the PDF, 1 in the source" in found
+    assert any("the address https://example.org/a/long/address in note 1 is not a link" in line
+               for line in found)
     missing = [str(f) for f in pdf.preflight(doc, house_style, tmp_path / "none.pdf")]
     assert any("not built" in line for line in missing)
 

@@ -28,6 +28,7 @@ from ..transforms.tree import map_inlines, plain_text
 MOST_EMPTY = 0.25  # of a page's text area, but the last page's
 MOST_HYPHENATED = 0.08  # of body lines
 LEAST_PPI, GOOD_PPI = 150, 300  # effective image resolution at print size
+_URL = re.compile(r"https?://[^\s<>\u060c\u061b]+")  # not Arabic commas and semicolons
 _HYPHENS = "\u2010\u00ad-"  # the hyphenation character, a soft hyphen, a hyphen
 
 
@@ -80,8 +81,10 @@ def layout_findings(document) -> list[Finding]:
 
 
 def file_findings(pdf: bytes, doc: m.Document) -> list[Finding]:
-    """Fonts embedded, every link with a target, metadata as in the front matter."""
+    """Fonts embedded, every link with a target, every note and every address in the notes
+    there (as a link), metadata as in the front matter."""
     findings: list[Finding] = []
+    uris: set[str] = set()
     with pikepdf.open(io.BytesIO(pdf)) as file:
         for number, page in enumerate(file.pages, start=1):
             for name, font in page.Resources.get("/Font", {}).items():
@@ -92,9 +95,16 @@ def file_findings(pdf: bytes, doc: m.Document) -> list[Finding]:
                                             f"{font.get('/BaseFont', name)} is not embedded"))
             for annotation in page.get("/Annots", []):
                 action = annotation.get("/A", {})
+                uris.add(str(action.get("/URI", "")))
                 if annotation.get("/Subtype") == "/Link" and not (
                         action.get("/URI") or action.get("/D") or annotation.get("/Dest")):
                     findings.append(Finding("error", f"page {number}", "a link without target"))
+        names = file.Root.get("/Names", {}).get("/Dests", {})
+        notes = {str(name) for name in pikepdf.NameTree(names).keys()
+                 if re.fullmatch(r"fn-\d+", str(name))} if names else set()
+        if len(notes) != len(doc.notes):
+            findings.append(Finding("error", "notes", f"{len(notes)} notes in the PDF, "
+                                    f"{len(doc.notes)} in the source"))
         info = {str(key): str(value) for key, value in file.docinfo.items()}
         expected = {"/Title": doc.meta.title}
         if "/aiindex" in info:  # a house whose PDF carries the document's number
@@ -103,6 +113,12 @@ def file_findings(pdf: bytes, doc: m.Document) -> list[Finding]:
             if info.get(key) != value:
                 findings.append(Finding("error", "metadata", f"{key[1:]} is {info.get(key)!r}, "
                                         f"the front matter says {value!r}"))
+        for note in doc.notes:
+            for paragraph in note.blocks:
+                for url in _URL.findall(plain_text(paragraph.children)):
+                    if url.rstrip(".,;:)»") not in uris:
+                        findings.append(Finding("error", str(note.location), f"the address "
+                                                f"{url} in note {note.number} is not a link"))
         language = str(file.Root.get("/Lang", ""))
         if language.split("-")[0] != doc.lang.split("-")[0]:
             findings.append(Finding("error", "metadata", f"language {language!r}, the source "
