@@ -1,77 +1,123 @@
-"""Structural check of a translation against its original: per aligned unit, the same
-footnote calls, citation keys, URLs, numbers (Arabic-Indic digits and separators
-normalised) and heading levels; per document, the same footnote definitions, list shapes
-and index. Each mismatch names the line on both sides."""
+"""Structural check of a translation against its original.
+
+Errors are what breaks the translated document or misstates its sources: per aligned unit,
+its footnote calls, citation keys and URLs; heading levels, list and table shapes, the index.
+Numbers that differ are warnings: translations write them differently, in words or in other
+forms (`numbers.py`). Each mismatch names the line on both sides.
+"""
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from ..errors import warn
+from ..model import Location
 from ..readers import frontmatter, markdown as reader
-from . import sync
+from . import numbers, sync, units as u
 from .sync import Pair
 
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u066b\u066c]\d+)*")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CITE_KEY = re.compile(r"@([\w][\w:.#$%&+?<>~/-]*)")
 _URL = re.compile(r"\]\(([^)\s]+)|<([a-z]+:[^>]+)>")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: Location
+    message: str
+    error: bool = True  # else a warning
+
+    def __str__(self) -> str:
+        return f"{self.where}: {'error' if self.error else 'warning'}: {self.message}"
 
 
 def structure(doc, house) -> list[str]:
-    """`briefing check`: a translation's structure against its original's."""
+    """`briefing check`: the errors of a translation against its original (its warnings are
+    printed)."""
     if not doc.meta.original:
         return []
-    return problems(sync.pair(doc.source, house), house.identifiers)
+    found = problems(sync.pair(doc.source, house), house.identifiers)
+    for problem in found:
+        if not problem.error:
+            warn(problem.where, problem.message)
+    return [str(problem) for problem in found if problem.error]
 
 
-def problems(p: Pair, scheme) -> list[str]:
+def problems(p: Pair, scheme) -> list[Problem]:
     """The mismatches of the pair; identifiers compared as the house's `scheme` reads them."""
     out = []
 
-    def report(state, where_t, where_o, message):
-        out.append(f"{where_t}: error: {message} (original: {where_o})")
+    def mismatch(t: u.Unit, o: u.Unit, message: str, error: bool = True):
+        out.append(Problem(t.location, f"{message} (original: {o.location})", error))
 
     for state in p.states:
         o, t = state.unit, state.target
         if t is None:
-            out.append(f"{p.translation}:1:1: error: no translation of the {o.kind} at "
-                       f"{o.location} ({short(o.text)})")
+            out.append(Problem(Location(p.translation, 1), f"no translation of the {o.kind} at "
+                                                           f"{o.location} ({short(o.text)})"))
             continue
-        for name, fn in (("footnote calls", _calls), ("citation keys", _cites), ("URLs", _urls),
-                         ("numbers", _numbers)):
-            mine, theirs = fn(t), fn(o)
-            if mine != theirs:
-                lost = sorted((Counter(theirs) - Counter(mine)).elements())
-                extra = sorted((Counter(mine) - Counter(theirs)).elements())
-                detail = "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
-                                                  f"extra {', '.join(extra)}" if extra else "",
-                                                  "order differs" if not (lost or extra) and
-                                                  name == "footnote calls" else ""]))
-                if detail:
-                    report(state, t.location, o.location, f"{name} differ: {detail}")
+        for message in _differences(o, t):
+            mismatch(t, o, message)
+        lost, extra = numbers.differences(u.plain(o.pieces), p.original.stem,
+                                          u.plain(t.pieces), p.lang)
+        if lost or extra:
+            mismatch(t, o, f"numbers differ: {_detail(lost, extra)}", error=False)
         if o.kind == "heading" and o.level != t.level:
-            report(state, t.location, o.location,
-                   f"heading level {t.level}, the original's is {o.level}")
+            mismatch(t, o, f"heading level {t.level}, the original's is {o.level}")
     ours, theirs = _lists(p.original), _lists(p.translation)
     for (o_line, o_shape), (t_line, t_shape) in zip(ours, theirs):
         if o_shape != t_shape:
-            out.append(f"{p.translation}:{t_line}:1: error: list of {t_shape[1]} {t_shape[0]} "
-                       f"items, the original's has {o_shape[1]} {o_shape[0]} items "
-                       f"(original: {p.original}:{o_line}:1)")
+            out.append(Problem(Location(p.translation, t_line),
+                               f"list of {t_shape[1]} {t_shape[0]} items, the original's has "
+                               f"{o_shape[1]} {o_shape[0]} items (original: "
+                               f"{Location(p.original, o_line)})"))
     if len(ours) != len(theirs):
-        out.append(f"{p.translation}:1:1: error: {len(theirs)} lists, the original has {len(ours)}")
-    for (o_line, o_table), (t_line, t_table) in zip(_tables(p.original), _tables(p.translation)):
-        if o_table != t_table:
-            out.append(f"{p.translation}:{t_line}:1: error: table shape or numbers differ "
-                       f"(original: {p.original}:{o_line}:1)")
+        out.append(Problem(Location(p.translation, 1),
+                           f"{len(theirs)} lists, the original has {len(ours)}"))
+    ours, theirs = _tables(p.original), _tables(p.translation)
+    for (o_line, o_rows, o_numbers), (t_line, t_rows, t_numbers) in zip(ours, theirs):
+        where, original = Location(p.translation, t_line), Location(p.original, o_line)
+        if o_rows != t_rows:
+            out.append(Problem(where, f"table of {len(t_rows)} rows, {sum(t_rows)} cells, the "
+                                      f"original's has {len(o_rows)} rows, {sum(o_rows)} cells "
+                                      f"(original: {original})"))
+        lost, extra = numbers.differences(o_numbers, p.original.stem, t_numbers, p.lang)
+        if lost or extra:
+            out.append(Problem(where, f"table numbers differ: {_detail(lost, extra)} "
+                                      f"(original: {original})", error=False))
+    if len(ours) != len(theirs):
+        out.append(Problem(Location(p.translation, 1),
+                           f"{len(theirs)} tables, the original has {len(ours)}"))
     for unit in p.extra:
-        out.append(f"{unit.location}: error: this {unit.kind} has no counterpart in the original "
-                   f"{p.original}")
+        out.append(Problem(unit.location, f"this {unit.kind} has no counterpart in the "
+                                          f"original {p.original}"))
     indexes = [_index(path, scheme) for path in (p.original, p.translation)]
     if indexes[1][0] is not None and indexes[0][0] != indexes[1][0]:
-        out.append(f"{indexes[1][1]}: error: index {indexes[1][0]} differs from the original's "
-                   f"{indexes[0][0]} (original: {indexes[0][1]})")
+        out.append(Problem(indexes[1][1], f"index {indexes[1][0]} differs from the original's "
+                                          f"{indexes[0][0]} (original: {indexes[0][1]})"))
     return out
+
+
+def _differences(o: u.Unit, t: u.Unit) -> list[str]:
+    """How the footnote calls, citation keys and URLs of the translation `t` differ from its
+    original `o`'s."""
+    out = []
+    for name, fn in (("footnote calls", _calls), ("citation keys", _cites), ("URLs", _urls)):
+        mine, theirs = Counter(fn(t)), Counter(fn(o))
+        if mine != theirs:
+            lost, extra = sorted((theirs - mine).elements()), sorted((mine - theirs).elements())
+            out.append(f"{name} differ: {_detail(lost, extra)}")
+    calls = _calls(t), _calls(o)
+    if Counter(calls[0]) == Counter(calls[1]) and calls[0] != calls[1]:
+        out.append(f"footnote calls in another order: {', '.join(calls[0])}, the original's "
+                   f"{', '.join(calls[1])}")
+    return out
+
+
+def _detail(lost: list[str], extra: list[str]) -> str:
+    return "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
+                                   f"extra {', '.join(extra)}" if extra else ""]))
 
 
 def _index(path, scheme):
@@ -109,12 +155,6 @@ def _urls(unit):
     return sorted(found)
 
 
-def _numbers(unit):
-    from .units import plain
-    text = plain(unit.pieces).translate(_DIGITS)
-    return sorted(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
-
-
 def _tokens(path):
     """markdown-it's tokens of a source, for its structure (quotation marks left straight)."""
     return reader.markdown("\"\"''").parse(reader.read_text(path), {})
@@ -136,12 +176,13 @@ def _lists(path):
 
 
 def _tables(path):
-    """(line, (rows, cells per row, numbers)) of each table, in order."""
+    """(line, cells per row, text of the cells without letters) of each table, in order: a
+    cell with letters is a unit, its numbers compared with it."""
     tokens = _tokens(path)
     result = []
     for i, token in enumerate(tokens):
         if token.type == "table_open":
-            rows, numbers = [], []
+            rows, cells = [], []
             for inner in tokens[i:]:
                 if inner.type == "table_close":
                     break
@@ -149,8 +190,7 @@ def _tables(path):
                     rows.append(0)
                 elif inner.type in ("th_open", "td_open"):
                     rows[-1] += 1
-                elif inner.type == "inline":
-                    numbers += [re.sub(r"\D", "", n) for n in
-                                _NUMBER.findall(inner.content.translate(_DIGITS))]
-            result.append((token.map[0] + 1, (rows, sorted(numbers))))
+                elif inner.type == "inline" and not _LETTER.search(inner.content):
+                    cells.append(inner.content)
+            result.append((token.map[0] + 1, rows, " | ".join(cells)))
     return result

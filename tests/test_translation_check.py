@@ -1,0 +1,152 @@
+"""`briefing check` of translations: a correct professional translation passes (numbers in
+words or in other forms); a dropped URL or citation fails, naming the line on both sides; a
+number that differs is a warning."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import write_doc
+from pipeline.commands.cli import main
+from pipeline.translation import check, numbers, sync
+
+BIB = """\
+@misc{budget, author = {{ICC}}, title = {Proposed programme budget}, year = {2024}}
+@misc{asp, author = {{ASP}}, title = {Resolution on the Review Conference}, year = {2024}}
+"""
+
+EN = """\
+---
+title: The 5th session of the Assembly
+date: 2024-11-27
+index: IOR 53/8787/2024
+---
+At the 5th session, 12 states ratified the amendments (Kampala).[^kampala] The Fourth
+Review Conference meets within two weeks of the 23rd session.[^rc]
+
+- The Court asked for 169.6 million euros for 2025.[@budget]
+- Read [the report](https://example.org/report).
+
+| Year | Million euros |
+|------|---------------|
+| 2024 | 187.1         |
+
+[^kampala]: <https://treaties.un.org/kampala>
+
+[^rc]: See the resolution of the 23rd session [@asp], <https://example.org/rc>.
+"""
+
+FR = """\
+---
+original: en
+title: La cinquième session de l'Assemblée
+---
+Lors de la cinquième session, douze États ont ratifié les amendements (Kampala[^kampala]).
+La 4e Conférence de révision se réunit dans les 2 semaines suivant la vingt-troisième
+session.[^rc]
+
+- La Cour a demandé 169,6 millions d'euros pour 2025.[@budget]
+- Lire [le rapport](https://example.org/report).
+
+| Année | Millions d'euros |
+|-------|------------------|
+| 2024  | 187,1            |
+
+[^kampala]: <https://treaties.un.org/kampala>
+
+[^rc]: Voir la résolution de la 23e session [@asp], <https://example.org/rc>.
+"""
+
+AR = """\
+---
+original: en
+title: الدورة الخامسة للجمعية
+---
+في الدورة الخامسة، صادقت اثنتا عشرة دولة على التعديلات (كمبالا).[^kampala] ويجتمع المؤتمر
+الاستعراضي الرابع خلال أسبوعين من الدورة الثالثة والعشرين.[^rc]
+
+- طلبت المحكمة ١٦٩٫٦ مليون يورو لعام ٢٠٢٥.[@budget]
+- اقرأ [التقرير](https://example.org/report).
+
+| السنة | مليون يورو |
+|-------|------------|
+| ٢٠٢٤  | ١٨٧٫١      |
+
+[^kampala]: <https://treaties.un.org/kampala>
+
+[^rc]: انظر قرار الدورة الـ23 [@asp]، <https://example.org/rc>.
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """An English original with its correct French and Arabic translations."""
+    folder = tmp_path / "assembly"
+    write_doc(folder, EN, bib=BIB)
+    write_doc(folder, FR, "fr.md")
+    write_doc(folder, AR, "ar.md")
+    return folder
+
+
+def problems(folder, house, lang: str = "fr", edit=None) -> list[str]:
+    """The problems of the translation `lang`, after `edit` (text -> text) of its source."""
+    source = folder / f"{lang}.md"
+    if edit:
+        source.write_text(edit(source.read_text(encoding="utf-8")), encoding="utf-8")
+    return [str(p) for p in check.problems(sync.pair(source, house), house.identifiers)]
+
+
+def test_a_correct_translation_passes(folder, house_style, capsys):
+    assert problems(folder, house_style, "fr") == []
+    assert problems(folder, house_style, "ar") == []
+    assert main(["check", str(folder)]) == 0
+    assert ": error:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("original, translation, lang", [
+    ("12 states", "douze États", "fr"),
+    ("the 5th session", "الدورة الخامسة", "ar"),
+    ("the Fourth Review Conference", "la 4e Conférence de révision", "fr"),
+    ("the 24th session", "الدورة الرابعة والعشرين", "ar"),
+    ("the twenty-fourth session", "الدورة الـ24", "ar"),
+    ("12 states", "من اثنتي عشرة دولة", "ar"),
+    ("in 2023, 169.6 million", "عام ٢٠٢٣، ١٦٩٫٦ مليون", "ar"),
+    ("the 21st session", "la vingt-et-unième session", "fr"),
+    ("the first session", "la 1re session", "fr"),
+    ("the 11th session", "الدورة الحادية عشرة", "ar"),
+    ("the fifth session", "la 5.ª sesión", "es"),
+    ("the 21st session", "la vigésima primera sesión", "es"),
+])
+def test_numbers_in_words_or_other_forms_match(original, translation, lang):
+    assert numbers.differences(original, "en", translation, lang) == ([], [])
+
+
+@pytest.mark.parametrize("original, translation, lang, expected", [
+    ("12 states", "treize États", "fr", (["12"], [])),
+    ("the 24th session", "الدورة الثالثة والعشرين", "ar", (["24"], [])),
+    ("the Fourth Review Conference", "la 5e Conférence de révision", "fr", ([], ["5"])),
+    ("20 and 21", "vingt et un", "fr", (["20"], [])),  # "un" of 21 is not a 1, nor 20
+    ("169.6 million", "196,6 millions", "fr", (["169.6"], ["196,6"])),
+])
+def test_numbers_that_differ(original, translation, lang, expected):
+    assert numbers.differences(original, "en", translation, lang) == expected
+
+
+def test_a_number_that_differs_is_a_warning_at_both_lines(folder, house_style, capsys):
+    found = problems(folder, house_style, "ar", lambda t: t.replace("اثنتا عشرة", "ثلاث عشرة"))
+    assert len(found) == 1
+    assert re.fullmatch(r".*ar\.md:5:1: warning: numbers differ: missing 12 "
+                        r"\(original: .*en\.md:6:1\)", found[0])
+    assert main(["check", str(folder)]) == 0
+    assert "ar.md:5:1: warning: numbers differ" in capsys.readouterr().err
+
+
+def test_a_dropped_url_or_citation_is_an_error_at_both_lines(folder, house_style):
+    found = problems(folder, house_style, "fr", lambda t: t.replace(
+        "2025.[@budget]", "2025.").replace("example.org/report", "example.org/rapport"))
+    assert len(found) == 2
+    assert re.fullmatch(r".*fr\.md:9:1: error: citation keys differ: missing budget "
+                        r"\(original: .*en\.md:9:1\)", found[0])
+    assert re.fullmatch(r".*fr\.md:10:1: error: URLs differ: missing https://example.org/report; "
+                        r"extra https://example.org/rapport \(original: .*en\.md:10:1\)", found[1])
