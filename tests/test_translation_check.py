@@ -1,6 +1,7 @@
 """`briefing check` of translations: a correct professional translation passes (numbers in
-words or in other forms); a dropped URL or citation fails, naming the line on both sides; a
-number that differs is a warning."""
+words or other forms, a footnote call moved within its sentence); a dropped URL or citation
+and an emptied footnote fail, naming the line on both sides; a number that differs is a
+warning."""
 from __future__ import annotations
 
 import re
@@ -150,3 +151,29 @@ def test_a_dropped_url_or_citation_is_an_error_at_both_lines(folder, house_style
                         r"\(original: .*en\.md:9:1\)", found[0])
     assert re.fullmatch(r".*fr\.md:10:1: error: URLs differ: missing https://example.org/report; "
                         r"extra https://example.org/rapport \(original: .*en\.md:10:1\)", found[1])
+
+
+def test_an_emptied_footnote_is_an_error(folder, house_style):
+    found = problems(folder, house_style, "fr", lambda t: t.replace(
+        "[^kampala]: <https://treaties.un.org/kampala>", "[^kampala]: <>"))
+    assert len(found) == 1
+    assert re.fullmatch(r".*fr\.md:16:1: error: footnote \[\^kampala\]: URLs differ: missing "
+                        r"https://treaties.un.org/kampala \(original: .*en\.md:16:1\)", found[0])
+    found = problems(folder, house_style, "ar", lambda t: t.replace(" [@asp]", ""))
+    assert len(found) == 1 and "ar.md:17:1: error: footnote [^rc]: citation keys differ: " \
+                               "missing asp" in found[0]
+
+
+def test_a_footnote_call_may_move_within_its_sentence_only(tmp_path, house_style):
+    folder = tmp_path / "calls"
+    write_doc(folder, "---\ntitle: T\ndate: 2024-11-27\nindex: IOR 53/8787/2024\n---\n"
+              "The Statute[^a] and the Convention[^b] apply. Both bind.[^c]\n\n"
+              "[^a]: A.\n\n[^b]: B.\n\n[^c]: C.\n")
+    write_doc(folder, "---\noriginal: en\ntitle: T\n---\nLa Convention[^b] et le Statut[^a] "
+              "s'appliquent. Les deux lient.[^c]\n\n[^a]: A.\n\n[^b]: B.\n\n[^c]: C.\n", "fr.md")
+    assert problems(folder, house_style, "fr") == []
+    found = problems(folder, house_style, "fr", lambda t: t.replace(
+        "le Statut[^a] s'appliquent. Les deux", "le Statut s'appliquent. Les deux[^a]"))
+    assert len(found) == 1 and re.fullmatch(
+        r".*fr\.md:5:1: error: footnote calls in another order: \[\^b\], \[\^a\], \[\^c\], "
+        r"the original's \[\^a\], \[\^b\], \[\^c\] \(original: .*en\.md:6:1\)", found[0])

@@ -1,13 +1,15 @@
 """Structural check of a translation against its original.
 
 Errors are what breaks the translated document or misstates its sources: per aligned unit,
-its footnote calls, citation keys and URLs; heading levels, list and table shapes, the index.
-Numbers that differ are warnings: translations write them differently, in words or in other
-forms (`numbers.py`). Each mismatch names the line on both sides.
+its footnote calls (which may move within their sentence), citation keys and URLs; the same
+per footnote (a footnote holding only a URL is no unit); heading levels, list and table
+shapes, the index. Numbers that differ are warnings: translations write them differently,
+in words or in other forms (`numbers.py`). Each mismatch names the line on both sides.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from .sync import Pair
 
 _CITE_KEY = re.compile(r"@([\w][\w:.#$%&+?<>~/-]*)")
 _URL = re.compile(r"\]\(([^)\s]+)|<([a-z]+:[^>]+)>")
+_SENTENCE_END = re.compile(r"[.!?؟]\0*\s")  # \0: a footnote call, which ends with its sentence
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -51,20 +54,30 @@ def problems(p: Pair, scheme) -> list[Problem]:
     def mismatch(t: u.Unit, o: u.Unit, message: str, error: bool = True):
         out.append(Problem(t.location, f"{message} (original: {o.location})", error))
 
+    # A footnote's paragraphs pair by label, whatever order the notes are called in.
+    notes = {t.kind: t for t in [s.target for s in p.states if s.target] + p.extra
+             if t.kind.startswith("footnote:")}
     for state in p.states:
-        o, t = state.unit, state.target
+        o = state.unit
+        t = notes.pop(o.kind, None) if o.kind.startswith("footnote:") else state.target
         if t is None:
             out.append(Problem(Location(p.translation, 1), f"no translation of the {o.kind} at "
                                                            f"{o.location} ({short(o.text)})"))
             continue
-        for message in _differences(o, t):
-            mismatch(t, o, message)
+        if not o.kind.startswith("footnote:"):  # footnotes are compared whole, below
+            for message in _differences(o, t):
+                mismatch(t, o, message)
         lost, extra = numbers.differences(u.plain(o.pieces), p.original.stem,
                                           u.plain(t.pieces), p.lang)
         if lost or extra:
             mismatch(t, o, f"numbers differ: {_detail(lost, extra)}", error=False)
         if o.kind == "heading" and o.level != t.level:
             mismatch(t, o, f"heading level {t.level}, the original's is {o.level}")
+    theirs = u.footnotes(p.translation)
+    for label, o in u.footnotes(p.original).items():
+        if label in theirs:  # a call missing from the text is the text's error
+            for message in _differences(o, theirs[label]):
+                mismatch(theirs[label], o, f"footnote [^{label}]: {message}")
     ours, theirs = _lists(p.original), _lists(p.translation)
     for (o_line, o_shape), (t_line, t_shape) in zip(ours, theirs):
         if o_shape != t_shape:
@@ -89,7 +102,7 @@ def problems(p: Pair, scheme) -> list[Problem]:
     if len(ours) != len(theirs):
         out.append(Problem(Location(p.translation, 1),
                            f"{len(theirs)} tables, the original has {len(ours)}"))
-    for unit in p.extra:
+    for unit in [t for t in p.extra if not t.kind.startswith("footnote:")] + list(notes.values()):
         out.append(Problem(unit.location, f"this {unit.kind} has no counterpart in the "
                                           f"original {p.original}"))
     indexes = [_index(path, scheme) for path in (p.original, p.translation)]
@@ -109,10 +122,22 @@ def _differences(o: u.Unit, t: u.Unit) -> list[str]:
             lost, extra = sorted((theirs - mine).elements()), sorted((mine - theirs).elements())
             out.append(f"{name} differ: {_detail(lost, extra)}")
     calls = _calls(t), _calls(o)
-    if Counter(calls[0]) == Counter(calls[1]) and calls[0] != calls[1]:
+    if Counter(calls[0]) == Counter(calls[1]) and not _in_order(t, calls[1]):
         out.append(f"footnote calls in another order: {', '.join(calls[0])}, the original's "
                    f"{', '.join(calls[1])}")
     return out
+
+
+def _in_order(unit: u.Unit, order: list[str]) -> bool:
+    """Whether the footnote calls of `unit` come in `order` once each of its sentences may
+    order its own calls freely."""
+    text = "".join("\0" if isinstance(p, u.Tag) and p.ctype == "x-footnote" else
+                   p if isinstance(p, str) else "" for p in unit.pieces)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentences = [bisect(ends, i) for i, c in enumerate(text) if c == "\0"]
+    rank = {call: order.index(call) for call in order}
+    calls = sorted(zip(sentences, _calls(unit)), key=lambda sc: (sc[0], rank[sc[1]]))
+    return [call for _, call in calls] == order
 
 
 def _detail(lost: list[str], extra: list[str]) -> str:
