@@ -1,7 +1,7 @@
 """`briefing check` of translations: a correct professional translation passes (numbers in
-words or other forms, a footnote call moved within its sentence); a dropped URL or citation
-and an emptied footnote fail, naming the line on both sides; a number that differs is a
-warning."""
+words or other forms, a footnote call moved within its sentence); a dropped footnote call,
+URL or citation and an emptied footnote fail, naming the line on both sides; a number that
+differs is a warning."""
 from __future__ import annotations
 
 import re
@@ -151,6 +151,16 @@ def test_a_dropped_url_or_citation_is_an_error_at_both_lines(folder, house_style
                         r"\(original: .*en\.md:9:1\)", found[0])
     assert re.fullmatch(r".*fr\.md:10:1: error: URLs differ: missing https://example.org/report; "
                         r"extra https://example.org/rapport \(original: .*en\.md:10:1\)", found[1])
+
+
+def test_a_dropped_footnote_call_is_an_error_at_both_lines(folder, capsys):
+    fr = folder / "fr.md"
+    fr.write_text(fr.read_text(encoding="utf-8").replace("session.[^rc]", "session."),
+                  encoding="utf-8")
+    assert main(["check", str(fr)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"fr\.md:5:1: error: footnote calls differ: missing \[\^rc\] "
+                     r"\(original: .*en\.md:6:1\)", err)
 
 
 def test_an_emptied_footnote_is_an_error(folder, house_style):

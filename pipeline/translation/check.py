@@ -12,8 +12,9 @@ import re
 from bisect import bisect
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..errors import warn
+from ..errors import SourceError, warn
 from ..model import Location
 from ..readers import frontmatter, markdown as reader
 from . import numbers, sync, units as u
@@ -35,12 +36,18 @@ class Problem:
         return f"{self.where}: {'error' if self.error else 'warning'}: {self.message}"
 
 
-def structure(doc, house) -> list[str]:
+def structure(source: Path, house, failed: bool = False) -> list[str]:
     """`briefing check`: the errors of a translation against its original (its warnings are
-    printed)."""
-    if not doc.meta.original:
-        return []
-    found = problems(sync.pair(doc.source, house), house.identifiers)
+    printed). After the source `failed` to load, what can still be compared (nothing if its
+    front matter or encoding is wrong)."""
+    try:
+        if not sync.original_of(source):
+            return []
+        found = problems(sync.pair(source, house), house.identifiers)
+    except (SourceError, UnicodeDecodeError):
+        if failed:
+            return []
+        raise
     for problem in found:
         if not problem.error:
             warn(problem.where, problem.message)
