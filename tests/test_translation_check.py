@@ -1,7 +1,7 @@
 """`briefing check` of translations: a correct professional translation passes (numbers in
 words or other forms, a footnote call moved within its sentence); a dropped footnote call,
-URL or citation and an emptied footnote fail, naming the line on both sides; a number that
-differs is a warning."""
+URL or citation, an emptied footnote and a second original in a folder fail, naming the
+line on both sides; a number that differs is a warning."""
 from __future__ import annotations
 
 import re
@@ -187,3 +187,24 @@ def test_a_footnote_call_may_move_within_its_sentence_only(tmp_path, house_style
     assert len(found) == 1 and re.fullmatch(
         r".*fr\.md:5:1: error: footnote calls in another order: \[\^b\], \[\^a\], \[\^c\], "
         r"the original's \[\^a\], \[\^b\], \[\^c\] \(original: .*en\.md:6:1\)", found[0])
+
+
+def test_a_second_original_is_an_error_with_the_fix(tmp_path, capsys):
+    folder = tmp_path / "two"
+    write_doc(folder)
+    write_doc(folder, "---\ntitle: Un briefing minimal\ndate: 2024-11-27\n"
+              "index: IOR 53/8787/2024\n---\nTexte avec une note.[^one]\n\n## Une section\n\n"
+              "Suite.\n\n[^one]: <https://example.org/a/long/address>\n", "fr.md")
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"fr\.md:1:1: error: a second original beside en\.md \(a folder holds one "
+                     r"document, in its languages\): if this is its translation, add "
+                     r"`original: en` to its front matter", err)
+    assert "en.md:1:1: error" not in err
+    # The original is the one its translations name.
+    write_doc(folder, "---\noriginal: fr\ntitle: T\n---\nنص مع ملاحظة.[^one]\n\n## قسم\n\n"
+              "تتمة.\n\n[^one]: <https://example.org/a/long/address>\n", "ar.md")
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"en\.md:1:1: error: a second original beside fr\.md.*`original: fr`", err)
+    assert "fr.md:1:1: error" not in err

@@ -3,7 +3,8 @@
 Errors are what breaks the translated document or misstates its sources: per aligned unit,
 its footnote calls (which may move within their sentence), citation keys and URLs; the same
 per footnote (a footnote holding only a URL is no unit); heading levels, list and table
-shapes, the index. Numbers that differ are warnings: translations write them differently,
+shapes, the index; and, for an original, another original in its folder (a translation
+lacking `original:`). Numbers that differ are warnings: translations write them differently,
 in words or in other forms (`numbers.py`). Each mismatch names the line on both sides.
 """
 from __future__ import annotations
@@ -38,11 +39,11 @@ class Problem:
 
 def structure(source: Path, house, failed: bool = False) -> list[str]:
     """`briefing check`: the errors of a translation against its original (its warnings are
-    printed). After the source `failed` to load, what can still be compared (nothing if its
-    front matter or encoding is wrong)."""
+    printed), or of an original that is not its folder's only one. After the source `failed`
+    to load, what can still be compared (nothing if its front matter or encoding is wrong)."""
     try:
         if not sync.original_of(source):
-            return []
+            return second_original(source)
         found = problems(sync.pair(source, house), house.identifiers)
     except (SourceError, UnicodeDecodeError):
         if failed:
@@ -117,6 +118,31 @@ def problems(p: Pair, scheme) -> list[Problem]:
         out.append(Problem(indexes[1][1], f"index {indexes[1][0]} differs from the original's "
                                           f"{indexes[0][0]} (original: {indexes[0][1]})"))
     return out
+
+
+def second_original(source: Path) -> list[str]:
+    """An error if the original `source` is not the only language file of its folder without
+    `original:`. The folder's original is the one its translations name most, else the first
+    by name; another is taken for a translation lacking `original:`."""
+    originals, named = [], Counter()
+    for path in sorted(source.parent.glob("*.md")):
+        if not frontmatter.is_language(path.stem):
+            continue
+        try:
+            data, _ = frontmatter.load(frontmatter.split(reader.read_text(path), path), path)
+        except SourceError:
+            continue  # that file's own check reports it
+        if "original" in data:
+            named[str(data["original"]).strip()] += 1
+        else:
+            originals.append(path)
+    first = max(originals, key=lambda path: named[path.stem], default=None)
+    if first is None or first.name == source.name:
+        return []
+    return [str(Problem(Location(source, 1),
+                        f"a second original beside {first.name} (a folder holds one document, "
+                        f"in its languages): if this is its translation, add "
+                        f"`original: {first.stem}` to its front matter"))]
 
 
 def _differences(o: u.Unit, t: u.Unit) -> list[str]:
