@@ -28,7 +28,10 @@ def check(tmp_path, registry_path, capsys) -> tuple[int, str]:
 
 def test_check_finds_a_shared_index(tmp_path, registry_path, capsys):
     one = write_doc(tmp_path / "source" / "one")
-    write_doc(tmp_path / "source" / "one", MINIMAL, name="fr.md")  # a translation shares it
+    # a translation shares it
+    write_doc(tmp_path / "source" / "one", "---\noriginal: en\ntitle: Un briefing minimal\n---\n"
+              "Texte avec une note.[^one]\n\n## Une section\n\nSuite.\n\n"
+              "[^one]: <https://example.org/a/long/address>\n", name="fr.md")
     two = write_doc(tmp_path / "source" / "two", MINIMAL.replace("date:", "short_title: T\ndate:"))
     status, err = check(tmp_path, registry_path, capsys)
     assert status == 1

@@ -139,6 +139,13 @@ def _work(job: Job, result: Result) -> None:
     numbers = _Titles(opened) if opened else None
     try:
         doc = build.load(job.source, house, numbers)
+    except SourceError as err:
+        if job.fmt:
+            raise
+        # `briefing check`: a translation's structure may tell why, with the original's line
+        # (a call dropped leaves its footnote "never called")
+        result.error = "\n".join([str(err), *check.structure(job.source, house, failed=True)])
+        return
     finally:
         if opened:
             opened.close()
@@ -147,7 +154,7 @@ def _work(job: Job, result: Result) -> None:
         _preflight(job, doc, house, result)
         return
     if not job.fmt:  # `briefing check`: a translation's structure against its original's
-        result.error = "\n".join(check.structure(doc, house)) or None
+        result.error = "\n".join(check.structure(job.source, house)) or None
         return
     target = build.output_path(doc, house, job.out, job.fmt)
     data = render(doc, house, job.fmt)

@@ -1,77 +1,181 @@
-"""Structural check of a translation against its original: per aligned unit, the same
-footnote calls, citation keys, URLs, numbers (Arabic-Indic digits and separators
-normalised) and heading levels; per document, the same footnote definitions, list shapes
-and index. Each mismatch names the line on both sides."""
+"""Structural check of a translation against its original.
+
+Errors are what breaks the translated document or misstates its sources: per aligned unit,
+its footnote calls (which may move within their sentence), citation keys and URLs; the same
+per footnote (a footnote holding only a URL is no unit); heading levels, list and table
+shapes, the index; and, for an original, another original in its folder (a translation
+lacking `original:`). Numbers that differ are warnings: translations write them differently,
+in words or in other forms (`numbers.py`). Each mismatch names the line on both sides.
+"""
 from __future__ import annotations
 
 import re
+from bisect import bisect
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
+from ..errors import SourceError, warn
+from ..model import Location
 from ..readers import frontmatter, markdown as reader
-from . import sync
+from . import numbers, sync, units as u
 from .sync import Pair
 
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u066b\u066c]\d+)*")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CITE_KEY = re.compile(r"@([\w][\w:.#$%&+?<>~/-]*)")
 _URL = re.compile(r"\]\(([^)\s]+)|<([a-z]+:[^>]+)>")
+_SENTENCE_END = re.compile(r"[.!?؟]\0*\s")  # \0: a footnote call, which ends with its sentence
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def structure(doc, house) -> list[str]:
-    """`briefing check`: a translation's structure against its original's."""
-    if not doc.meta.original:
-        return []
-    return problems(sync.pair(doc.source, house), house.identifiers)
+@dataclass(frozen=True)
+class Problem:
+    where: Location
+    message: str
+    error: bool = True  # else a warning
+
+    def __str__(self) -> str:
+        return f"{self.where}: {'error' if self.error else 'warning'}: {self.message}"
 
 
-def problems(p: Pair, scheme) -> list[str]:
+def structure(source: Path, house, failed: bool = False) -> list[str]:
+    """`briefing check`: the errors of a translation against its original (its warnings are
+    printed), or of an original that is not its folder's only one. After the source `failed`
+    to load, what can still be compared (nothing if its front matter or encoding is wrong)."""
+    try:
+        if not sync.original_of(source):
+            return second_original(source)
+        found = problems(sync.pair(source, house), house.identifiers)
+    except (SourceError, UnicodeDecodeError):
+        if failed:
+            return []
+        raise
+    for problem in found:
+        if not problem.error:
+            warn(problem.where, problem.message)
+    return [str(problem) for problem in found if problem.error]
+
+
+def problems(p: Pair, scheme) -> list[Problem]:
     """The mismatches of the pair; identifiers compared as the house's `scheme` reads them."""
     out = []
 
-    def report(state, where_t, where_o, message):
-        out.append(f"{where_t}: error: {message} (original: {where_o})")
+    def mismatch(t: u.Unit, o: u.Unit, message: str, error: bool = True):
+        out.append(Problem(t.location, f"{message} (original: {o.location})", error))
 
+    # A footnote's paragraphs pair by label, whatever order the notes are called in.
+    notes = {t.kind: t for t in [s.target for s in p.states if s.target] + p.extra
+             if t.kind.startswith("footnote:")}
     for state in p.states:
-        o, t = state.unit, state.target
+        o = state.unit
+        t = notes.pop(o.kind, None) if o.kind.startswith("footnote:") else state.target
         if t is None:
-            out.append(f"{p.translation}:1:1: error: no translation of the {o.kind} at "
-                       f"{o.location} ({short(o.text)})")
+            out.append(Problem(Location(p.translation, 1), f"no translation of the {o.kind} at "
+                                                           f"{o.location} ({short(o.text)})"))
             continue
-        for name, fn in (("footnote calls", _calls), ("citation keys", _cites), ("URLs", _urls),
-                         ("numbers", _numbers)):
-            mine, theirs = fn(t), fn(o)
-            if mine != theirs:
-                lost = sorted((Counter(theirs) - Counter(mine)).elements())
-                extra = sorted((Counter(mine) - Counter(theirs)).elements())
-                detail = "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
-                                                  f"extra {', '.join(extra)}" if extra else "",
-                                                  "order differs" if not (lost or extra) and
-                                                  name == "footnote calls" else ""]))
-                if detail:
-                    report(state, t.location, o.location, f"{name} differ: {detail}")
+        if not o.kind.startswith("footnote:"):  # footnotes are compared whole, below
+            for message in _differences(o, t):
+                mismatch(t, o, message)
+        lost, extra = numbers.differences(u.plain(o.pieces), p.original.stem,
+                                          u.plain(t.pieces), p.lang)
+        if lost or extra:
+            mismatch(t, o, f"numbers differ: {_detail(lost, extra)}", error=False)
         if o.kind == "heading" and o.level != t.level:
-            report(state, t.location, o.location,
-                   f"heading level {t.level}, the original's is {o.level}")
+            mismatch(t, o, f"heading level {t.level}, the original's is {o.level}")
+    theirs = u.footnotes(p.translation)
+    for label, o in u.footnotes(p.original).items():
+        if label in theirs:  # a call missing from the text is the text's error
+            for message in _differences(o, theirs[label]):
+                mismatch(theirs[label], o, f"footnote [^{label}]: {message}")
     ours, theirs = _lists(p.original), _lists(p.translation)
     for (o_line, o_shape), (t_line, t_shape) in zip(ours, theirs):
         if o_shape != t_shape:
-            out.append(f"{p.translation}:{t_line}:1: error: list of {t_shape[1]} {t_shape[0]} "
-                       f"items, the original's has {o_shape[1]} {o_shape[0]} items "
-                       f"(original: {p.original}:{o_line}:1)")
+            out.append(Problem(Location(p.translation, t_line),
+                               f"list of {t_shape[1]} {t_shape[0]} items, the original's has "
+                               f"{o_shape[1]} {o_shape[0]} items (original: "
+                               f"{Location(p.original, o_line)})"))
     if len(ours) != len(theirs):
-        out.append(f"{p.translation}:1:1: error: {len(theirs)} lists, the original has {len(ours)}")
-    for (o_line, o_table), (t_line, t_table) in zip(_tables(p.original), _tables(p.translation)):
-        if o_table != t_table:
-            out.append(f"{p.translation}:{t_line}:1: error: table shape or numbers differ "
-                       f"(original: {p.original}:{o_line}:1)")
-    for unit in p.extra:
-        out.append(f"{unit.location}: error: this {unit.kind} has no counterpart in the original "
-                   f"{p.original}")
+        out.append(Problem(Location(p.translation, 1),
+                           f"{len(theirs)} lists, the original has {len(ours)}"))
+    ours, theirs = _tables(p.original), _tables(p.translation)
+    for (o_line, o_rows, o_numbers), (t_line, t_rows, t_numbers) in zip(ours, theirs):
+        where, original = Location(p.translation, t_line), Location(p.original, o_line)
+        if o_rows != t_rows:
+            out.append(Problem(where, f"table of {len(t_rows)} rows, {sum(t_rows)} cells, the "
+                                      f"original's has {len(o_rows)} rows, {sum(o_rows)} cells "
+                                      f"(original: {original})"))
+        lost, extra = numbers.differences(o_numbers, p.original.stem, t_numbers, p.lang)
+        if lost or extra:
+            out.append(Problem(where, f"table numbers differ: {_detail(lost, extra)} "
+                                      f"(original: {original})", error=False))
+    if len(ours) != len(theirs):
+        out.append(Problem(Location(p.translation, 1),
+                           f"{len(theirs)} tables, the original has {len(ours)}"))
+    for unit in [t for t in p.extra if not t.kind.startswith("footnote:")] + list(notes.values()):
+        out.append(Problem(unit.location, f"this {unit.kind} has no counterpart in the "
+                                          f"original {p.original}"))
     indexes = [_index(path, scheme) for path in (p.original, p.translation)]
     if indexes[1][0] is not None and indexes[0][0] != indexes[1][0]:
-        out.append(f"{indexes[1][1]}: error: index {indexes[1][0]} differs from the original's "
-                   f"{indexes[0][0]} (original: {indexes[0][1]})")
+        out.append(Problem(indexes[1][1], f"index {indexes[1][0]} differs from the original's "
+                                          f"{indexes[0][0]} (original: {indexes[0][1]})"))
     return out
+
+
+def second_original(source: Path) -> list[str]:
+    """An error if the original `source` is not the only language file of its folder without
+    `original:`. The folder's original is the one its translations name most, else the first
+    by name; another is taken for a translation lacking `original:`."""
+    originals, named = [], Counter()
+    for path in sorted(source.parent.glob("*.md")):
+        if not frontmatter.is_language(path.stem):
+            continue
+        try:
+            data, _ = frontmatter.load(frontmatter.split(reader.read_text(path), path), path)
+        except SourceError:
+            continue  # that file's own check reports it
+        if "original" in data:
+            named[str(data["original"]).strip()] += 1
+        else:
+            originals.append(path)
+    first = max(originals, key=lambda path: named[path.stem], default=None)
+    if first is None or first.name == source.name:
+        return []
+    return [str(Problem(Location(source, 1),
+                        f"a second original beside {first.name} (a folder holds one document, "
+                        f"in its languages): if this is its translation, add "
+                        f"`original: {first.stem}` to its front matter"))]
+
+
+def _differences(o: u.Unit, t: u.Unit) -> list[str]:
+    """How the footnote calls, citation keys and URLs of the translation `t` differ from its
+    original `o`'s."""
+    out = []
+    for name, fn in (("footnote calls", _calls), ("citation keys", _cites), ("URLs", _urls)):
+        mine, theirs = Counter(fn(t)), Counter(fn(o))
+        if mine != theirs:
+            lost, extra = sorted((theirs - mine).elements()), sorted((mine - theirs).elements())
+            out.append(f"{name} differ: {_detail(lost, extra)}")
+    calls = _calls(t), _calls(o)
+    if Counter(calls[0]) == Counter(calls[1]) and not _in_order(t, calls[1]):
+        out.append(f"footnote calls in another order: {', '.join(calls[0])}, the original's "
+                   f"{', '.join(calls[1])}")
+    return out
+
+
+def _in_order(unit: u.Unit, order: list[str]) -> bool:
+    """Whether the footnote calls of `unit` come in `order` once each of its sentences may
+    order its own calls freely."""
+    text = "".join("\0" if isinstance(p, u.Tag) and p.ctype == "x-footnote" else
+                   p if isinstance(p, str) else "" for p in unit.pieces)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentences = [bisect(ends, i) for i, c in enumerate(text) if c == "\0"]
+    rank = {call: order.index(call) for call in order}
+    calls = sorted(zip(sentences, _calls(unit)), key=lambda sc: (sc[0], rank[sc[1]]))
+    return [call for _, call in calls] == order
+
+
+def _detail(lost: list[str], extra: list[str]) -> str:
+    return "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
+                                   f"extra {', '.join(extra)}" if extra else ""]))
 
 
 def _index(path, scheme):
@@ -109,12 +213,6 @@ def _urls(unit):
     return sorted(found)
 
 
-def _numbers(unit):
-    from .units import plain
-    text = plain(unit.pieces).translate(_DIGITS)
-    return sorted(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
-
-
 def _tokens(path):
     """markdown-it's tokens of a source, for its structure (quotation marks left straight)."""
     return reader.markdown("\"\"''").parse(reader.read_text(path), {})
@@ -136,12 +234,13 @@ def _lists(path):
 
 
 def _tables(path):
-    """(line, (rows, cells per row, numbers)) of each table, in order."""
+    """(line, cells per row, text of the cells without letters) of each table, in order: a
+    cell with letters is a unit, its numbers compared with it."""
     tokens = _tokens(path)
     result = []
     for i, token in enumerate(tokens):
         if token.type == "table_open":
-            rows, numbers = [], []
+            rows, cells = [], []
             for inner in tokens[i:]:
                 if inner.type == "table_close":
                     break
@@ -149,8 +248,7 @@ def _tables(path):
                     rows.append(0)
                 elif inner.type in ("th_open", "td_open"):
                     rows[-1] += 1
-                elif inner.type == "inline":
-                    numbers += [re.sub(r"\D", "", n) for n in
-                                _NUMBER.findall(inner.content.translate(_DIGITS))]
-            result.append((token.map[0] + 1, (rows, sorted(numbers))))
+                elif inner.type == "inline" and not _LETTER.search(inner.content):
+                    cells.append(inner.content)
+            result.append((token.map[0] + 1, rows, " | ".join(cells)))
     return result

@@ -24,6 +24,7 @@ TRANSLATABLE_META = frontmatter.TRANSLATABLE
 _LETTER = re.compile(r"[^\W\d_]")
 _ESCAPE = re.compile(r"([\\`*_\[\]<])")
 _LINE_START = re.compile(r"^([#>+-]|\d+[.)])")
+_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,29 @@ def segment(path: Path, quotes: str) -> list[Unit]:
                                   context=" > ".join(headings)))
     _footnote_context(units)
     return units
+
+
+def footnotes(path: Path) -> dict[str, Unit]:
+    """Each called footnote of the source `path` as one unit of all its paragraphs, by label,
+    for the check of its calls, citations and URLs: a footnote holding only a URL is no
+    translation unit. Its lines are its definition's first; quotation marks stay straight."""
+    text = reader.read_text(path)
+    env: dict = {}
+    tokens = reader.markdown("\"\"''").parse(text, env)
+    lines = {m[1]: text.count("\n", 0, m.start()) for m in _DEFINITION.finditer(text)}
+    found: dict[str, Unit] = {}
+    label = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            label = token.meta.get("label")  # None for an inline note
+            if label is not None:
+                line = lines.get(label, 0)
+                found[label] = Unit(f"footnote:{label}", [], path, (line, line + 1))
+        elif token.type == "footnote_close":
+            label = None
+        elif token.type == "inline" and label is not None:
+            found[label].pieces += [" ", *_pieces(token.children or [], env)]
+    return found
 
 
 def _meta_units(text: str, path: Path) -> list[Unit]:
