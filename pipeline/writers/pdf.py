@@ -26,6 +26,7 @@ from ..model import Document
 from ..transforms.tree import images
 from .pdf_sandbox import SandboxFetcher
 
+RELAYOUTS = 5
 OPTIONS = {"pdf_variant": "pdf/a-2a", "custom_metadata": True}  # /aiindex in the Info
 
 
@@ -75,10 +76,30 @@ def preflight(doc: Document, house: HouseStyle, built: Path) -> list[pdf_preflig
 
 
 def layout(doc: Document, house: HouseStyle) -> weasyprint.Document:
-    """`doc` laid out: its images and the house style's files are all it may read."""
+    """`doc` laid out: its images and the house style's files are all it may read. A word
+    hyphenated at a page's foot, or on the third hyphenated line in a row, is kept whole and
+    the document laid out again (CSS has no rule for either; at most `RELAYOUTS` times)."""
     folder = doc.source.parent.resolve()
     origins = {image.url: image.location for image in images(doc)}
-    return lay_out(html.print_document(doc, house), folder, [folder, house.root], origins)
+    markup, whole = html.print_document(doc, house), set()
+    for _ in range(RELAYOUTS):
+        document = lay_out(_kept_whole(markup, whole), folder, [folder, house.root], origins)
+        words = pdf_preflight.badly_broken_words(document) - whole
+        if not words:
+            break
+        whole |= words
+    return document
+
+
+def _kept_whole(markup: str, words: set[str]) -> str:
+    """`markup` with each of `words` in the body's text unhyphenated."""
+    if not words:
+        return markup
+    head, body = markup.split("<body", 1)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b")
+    kept = r'<span style="hyphens: manual">\1</span>'
+    return head + "<body" + "".join(part if part.startswith("<") else pattern.sub(kept, part)
+                                    for part in re.split(r"(<[^>]*>)", body))
 
 
 def lay_out(html: str, base: Path, roots: list[Path],

@@ -80,6 +80,23 @@ def layout_findings(document) -> list[Finding]:
     return findings
 
 
+def badly_broken_words(document) -> set[str]:
+    """The words hyphenated against the house rule: on a page's last line, or on the third
+    hyphenated line in a row."""
+    words, in_a_row = set(), 0
+    lines = [(number, line) for number, page in enumerate(document.pages)
+             for line in _flow(page._page_box) if isinstance(line, LineBox)
+             and len(_text(line).split()) > 3]
+    for (page, line), (next_page, following) in zip(lines, lines[1:]):
+        broken = _broken(line)
+        in_a_row = in_a_row + 1 if broken else 0
+        if broken and (in_a_row >= 3 or next_page != page):
+            head = re.search(rf"(\w+)[{_HYPHENS}]$", _text(line))[1]
+            tail = re.match(r"\w*", _text(following))[0]
+            words.add(head + tail)
+    return words
+
+
 def file_findings(pdf: bytes, doc: m.Document) -> list[Finding]:
     """Fonts embedded, every link with a target, every note and every address in the notes
     there (as a link), metadata as in the front matter."""
