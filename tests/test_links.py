@@ -19,9 +19,10 @@ title: Links
 date: 2024-01-02
 index: IOR 53/8787/2024
 ---
-The plan is at https://example.org/plan and www.example.org/board.[^a]
+The plan is at https://example.org/plan.[^b] The board is at www.example.org/board.[^a]
 
 [^a]: See https://example.org/note?page=2.
+[^b]: A note called right after an address.
 """
 ADDRESSES = {"https://example.org/plan", "http://www.example.org/board",
              "https://example.org/note?page=2"}
@@ -29,6 +30,7 @@ ADDRESSES = {"https://example.org/plan", "http://www.example.org/board",
 
 def test_bare_addresses_are_links_in_every_format(tmp_path, house_style):
     doc = build.load(write_doc(tmp_path / "doc", SOURCE), house_style)
+    assert len(doc.notes) == 2  # the call right after an address is a call, not the address's
     pdf = pypdf.PdfReader(io.BytesIO(render(doc, house_style, "pdf")))
     uris = {annotation.get_object()["/A"]["/URI"] for page in pdf.pages
             for annotation in page.get("/Annots", [])
@@ -52,3 +54,16 @@ def test_a_bare_address_is_a_locked_placeholder_for_translators(tmp_path, house_
     placeholders = re.findall(r'<ph id="\d+" ctype="x-url">([^<]*)</ph>', xliff)
     assert {"https://example.org/plan", "www.example.org/board",
             "https://example.org/note?page=2"} <= set(placeholders)
+
+
+def test_a_bare_address_dropped_from_a_translation_fails_check(tmp_path, house_style):
+    from pipeline.translation import check
+
+    source = write_doc(tmp_path / "doc", SOURCE)
+    french = SOURCE.replace("---\nThe plan", "original: en\n---\nLe plan").replace(
+        "title: Links", "title: Liens")
+    write_doc(tmp_path / "doc", french, name="fr.md")
+    assert check.structure(source.with_name("fr.md"), house_style) == []
+    write_doc(tmp_path / "doc", french.replace(" is at www.example.org/board", ""), name="fr.md")
+    (problem,) = check.structure(source.with_name("fr.md"), house_style)
+    assert "fr.md:7" in problem and "en.md:6" in problem and "URLs differ" in problem

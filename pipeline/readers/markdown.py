@@ -29,14 +29,17 @@ def markdown(quotes: str) -> MarkdownIt:
     """The parser; `quotes` are the language's typographic quotation marks."""
     # markdown-it silently drops whatever lies deeper than maxNesting (a list counts 2):
     # allow more than our own limit, which is checked with a location while converting.
-    # Bare addresses (`See https://…`) become links (linkify-it-py), as autolinks do.
-    return (MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
-                                      "linkify": True, "maxNesting": 2 * limits.NESTING + 4})
-            .enable(["table", "replacements", "smartquotes", "linkify"])
-            .use(front_matter_plugin)
-            .use(footnote_plugin)
-            .use(container_plugin, "box")
-            .use(citation_plugin))
+    # Bare addresses (`See https://…`) become links (linkify-it-py), as autolinks do: after
+    # the inline rules only, or the address would swallow a note call (`…/plan.[^1]`).
+    parser = (MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
+                                        "linkify": True, "maxNesting": 2 * limits.NESTING + 4})
+              .enable(["table", "replacements", "smartquotes", "linkify"])
+              .use(front_matter_plugin)
+              .use(footnote_plugin)
+              .use(container_plugin, "box")
+              .use(citation_plugin))
+    parser.inline.ruler.disable("linkify")
+    return parser
 
 
 def read_text(path: Path) -> str:

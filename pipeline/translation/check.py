@@ -208,8 +208,10 @@ def _cites(unit):
 def _urls(unit):
     found = []
     for tag in unit.tags():
-        for a, b in _URL.findall(tag.native):
-            found.append(a or b)
+        if tag.ctype == "x-url":  # an autolink `<…>` or a bare address
+            found.append(tag.native.strip("<>"))
+        else:
+            found += [a or b for a, b in _URL.findall(tag.native)]
     return sorted(found)
 
 
