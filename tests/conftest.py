@@ -90,6 +90,15 @@ def sample_doc(house_style):
     return build.load(SAMPLE / "en.md", house_style)
 
 
+@pytest.fixture(scope="session")
+def sample_layouts(house_style) -> dict:
+    """The sample laid out by WeasyPrint in every language: lang -> (document, layout)."""
+    from pipeline.writers import pdf
+
+    docs = {source.stem: build.load(source, house_style) for source in SAMPLE.glob("*.md")}
+    return {lang: (doc, pdf.layout(doc, house_style)) for lang, doc in docs.items()}
+
+
 def write_doc(folder: Path, text: str = MINIMAL, name: str = "en.md", bib: str | None = None) -> Path:
     """Write a document folder with one source (and optionally references.bib)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,12 +4,9 @@ footnote still starts on its call's page."""
 from __future__ import annotations
 
 import pytest
-import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
 
-from conftest import SAMPLE
-from pipeline.jobs import build
-from pipeline.writers import html, pdf_footnotes
+from pipeline.writers import pdf_footnotes
 
 MOST_EMPTY = 0.25
 
@@ -26,13 +23,9 @@ def empty_share(page) -> float:
     return (floor - max(lines, default=top)) / (bottom - top)
 
 
-@pytest.fixture(scope="module", params=["en", "fr", "ar"])
-def rendered(request, house_style):
-    pdf_footnotes.apply()
-    doc = build.load(SAMPLE / f"{request.param}.md", house_style)
-    folder = doc.source.parent.resolve()
-    return weasyprint.HTML(string=html.print_document(doc, house_style),
-                           base_url=folder.as_uri() + "/").render()
+@pytest.fixture(params=["en", "fr", "ar"])
+def rendered(request, sample_layouts):
+    return sample_layouts[request.param][1]
 
 
 def test_no_page_but_the_last_is_more_than_a_quarter_empty(rendered):

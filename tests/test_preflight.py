@@ -6,7 +6,7 @@ import pytest
 import weasyprint
 from PIL import Image
 
-from conftest import MINIMAL, SAMPLE, write_doc
+from conftest import MINIMAL, write_doc
 from pipeline.commands.cli import main
 from pipeline.jobs import build
 from pipeline.writers import pdf, pdf_preflight, render
@@ -19,9 +19,14 @@ def findings(source, house, tmp_path):
     return doc, [str(finding) for finding in pdf.preflight(doc, house, built)]
 
 
-def test_the_samples_pass(house_style, tmp_path):
-    for source in sorted(SAMPLE.glob("*.md")):
-        assert findings(source, house_style, tmp_path)[1] == [], source.name
+def test_the_samples_pass(sample_layouts, sample_pdfs, house_style):
+    fonts = sorted((house_style.root / "fonts").glob("*.ttf"))
+    names = {"en": "ENGLISH", "fr": "FRENCH", "ar": "ARABIC"}
+    for lang, (doc, document) in sample_layouts.items():
+        found = (pdf_preflight.glyph_findings(doc, fonts)
+                 + pdf_preflight.layout_findings(document)
+                 + pdf_preflight.file_findings(sample_pdfs[names[lang]].read_bytes(), doc))
+        assert [str(finding) for finding in found] == [], lang
 
 
 def test_a_character_no_house_font_has_is_an_error_at_its_line(house_style, tmp_path):

@@ -195,12 +195,13 @@ def test_a_second_original_is_an_error_with_the_fix(tmp_path, capsys):
     write_doc(folder, "---\ntitle: Un briefing minimal\ndate: 2024-11-27\n"
               "index: IOR 53/8787/2024\n---\nTexte avec une note.[^one]\n\n## Une section\n\n"
               "Suite.\n\n[^one]: <https://example.org/a/long/address>\n", "fr.md")
-    assert main(["check", str(folder)]) == 1
-    err = capsys.readouterr().err
-    assert re.search(r"fr\.md:1:1: error: a second original beside en\.md \(a folder holds one "
-                     r"document, in its languages\): if this is its translation, add "
-                     r"`original: en` to its front matter", err)
-    assert "en.md:1:1: error" not in err
+    for command in (["check"], ["translate", "status"]):
+        assert main([*command, str(folder)]) == 1
+        err = capsys.readouterr().err
+        assert re.search(r"fr\.md:1:1: error: a second original beside en\.md \(a folder holds "
+                         r"one document, in its languages\): if this is its translation, add "
+                         r"`original: en` to its front matter", err)
+        assert "en.md:1:1: error" not in err
     # The original is the one its translations name.
     write_doc(folder, "---\noriginal: fr\ntitle: T\n---\nنص مع ملاحظة.[^one]\n\n## قسم\n\n"
               "تتمة.\n\n[^one]: <https://example.org/a/long/address>\n", "ar.md")

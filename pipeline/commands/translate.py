@@ -143,9 +143,15 @@ def _target(imported: exchange.Imported, folders: list[Path]) -> Path:
 
 
 def _status(args, house) -> int:
-    from ..translation import sync
+    """Exit status 1 when a folder has a second original (a translation lacking `original:`)."""
+    from ..translation import check, sync
 
+    status = 0
     for folder in _documents(args.docs or [args.sources]):
+        for source in sorted(folder.glob("*.md")):
+            for problem in check.second_original(source) if not sync.original_of(source) else []:
+                print(problem, file=sys.stderr)
+                status = 1
         for translation in _translations(folder):
             p = sync.pair(translation, house)
             print(f"{translation}: {_counts(p)}")
@@ -156,7 +162,7 @@ def _status(args, house) -> int:
                           f"{state.unit.text}")
                 elif state.status == "missing":
                     print(f"  missing {state.unit.id} ({state.unit.location})")
-    return 0
+    return status
 
 
 def _sync(args, house) -> int:
