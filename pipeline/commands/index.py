@@ -8,8 +8,6 @@ import re
 import sys
 from pathlib import Path
 
-import jinja2
-
 from ..jobs import build
 from ..readers import frontmatter
 from ..house import style as houses, registry as registries
@@ -192,6 +190,8 @@ def _new(args, where) -> int:
 def write_skeleton(house: houses.HouseStyle, target: Path, **context) -> None:
     """A new source at `target` from the house style's skeleton (`templates/new.md.j2`),
     rendered with `context` (title, date, index)."""
+    import jinja2
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(house.root / "templates"),
                              autoescape=False, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)

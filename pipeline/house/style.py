@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 import yaml
 from markupsafe import Markup, escape
 
 from .. import styles
 from ..errors import warn
 from . import identifiers, locale
+
+if TYPE_CHECKING:
+    import jinja2
 
 SHIPPED = Path(styles.__file__).resolve().parent
 DEFAULT = "amnesty"
@@ -47,6 +50,8 @@ class HouseStyle:
 
     @cached_property
     def templates(self) -> jinja2.Environment:
+        import jinja2  # here: an up-to-date rebuild loads the house style but renders nothing
+
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.root / "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined,
