@@ -43,6 +43,16 @@ def test_a_low_resolution_image_is_an_error(house_style, tmp_path):
     Image.new("RGB", (120, 80), "navy").save(folder / "chart.png")  # stretched to the column
     _, found = findings(source, house_style, tmp_path)
     assert any(": error: an image prints at" in line for line in found)
+    assert not any("sRGB" in line for line in found)
+
+
+def test_a_cmyk_image_is_a_warning(house_style, tmp_path):
+    folder = tmp_path / "doc"
+    source = write_doc(folder, MINIMAL.replace("More text.", "![A photo](photo.jpg)"))
+    Image.new("CMYK", (3000, 2000), (0, 80, 80, 0)).save(folder / "photo.jpg")
+    _, found = findings(source, house_style, tmp_path)
+    assert [line for line in found if "an image" in line] == [
+        "page 1: warning: an image in CMYK: the PDF's colours are sRGB (convert it to RGB)"]
 
 
 def test_a_page_left_mostly_empty_is_found():

@@ -3,7 +3,7 @@
 `layout_findings` reads the laid-out WeasyPrint document (cheap: `briefing build` runs it on
 every PDF and prints its warnings): holes (a page but the last more than a quarter empty),
 hyphenation against the house rule, lines running past the text block, images below print
-resolution. `file_findings` reads the PDF file: fonts embedded, links with a target, the
+resolution and colour space. `file_findings` reads the PDF file: fonts embedded, links with a target, the
 metadata against the front matter. `glyph_findings` finds the characters of the source that
 the house fonts cannot show, at their line.
 
@@ -28,6 +28,7 @@ from ..transforms.tree import map_inlines, plain_text
 MOST_EMPTY = 0.25  # of a page's text area, but the last page's
 MOST_HYPHENATED = 0.08  # of body lines
 LEAST_PPI, GOOD_PPI = 150, 300  # effective image resolution at print size
+RGB_MODES = ("RGB", "RGBA", "L", "LA")  # what an sRGB PDF (the PDF/A output intent) shows as is
 _URL = re.compile(r"https?://[^\s<>\u060c\u061b]+")  # not Arabic commas and semicolons
 _HYPHENS = "\u2010\u00ad-"  # the hyphenation character, a soft hyphen, a hyphen
 
@@ -199,12 +200,18 @@ def _broken(line: LineBox) -> bool:
 
 
 def _resolution(image, where: str) -> list[Finding]:
+    """A raster image's effective resolution at its printed size, and its colour space."""
     raster = getattr(image, "replacement", None)
     pixels = getattr(raster, "width", None)
     if not pixels or not image.width:
         return []
+    found = []
+    if raster.mode not in RGB_MODES:
+        found.append(Finding("warning", where, f"an image in {raster.mode}: the PDF's colours "
+                             "are sRGB (convert it to RGB)"))
     ppi = pixels / (image.width / 96)  # CSS pixels: 96 to the inch
-    if ppi >= GOOD_PPI:
-        return []
-    level = "error" if ppi < LEAST_PPI else "warning"
-    return [Finding(level, where, f"an image prints at {ppi:.0f} ppi (under {GOOD_PPI})")]
+    if ppi < GOOD_PPI:
+        level = "error" if ppi < LEAST_PPI else "warning"
+        found.append(Finding(level, where, f"an image prints at {ppi:.0f} ppi (under "
+                             f"{GOOD_PPI})"))
+    return found
