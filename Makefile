@@ -20,6 +20,7 @@ test-all: test test-e2e
 bench: $(VENV)/installed
 	$(PY) benchmarks/pdf.py
 	$(PY) benchmarks/docx_pandoc.py
+	$(PY) benchmarks/docx_tables.py
 	$(PY) benchmarks/incremental.py
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine

@@ -254,3 +254,36 @@ def test_libreoffice_puts_each_footnote_at_the_foot_of_its_page(sample_docx, sam
             assert page.index(body) > page.index(call), f"note {part.number} above its call"
             checked += 1
     assert checked == len(sample_doc.notes)
+
+
+def test_a_long_table_row_by_row(tmp_path, house_style):
+    """Every row and cell of a long table, in order, with its heading row repeated on each
+    page (tblHeader); built row by row (benchmarks/docx_tables.py times 5,000 rows)."""
+    import io
+
+    from pipeline.jobs import build
+    from pipeline.writers import render
+
+    rows = "".join(f"| {n} | *{n * 2}* |\n" for n in range(300))
+    source = write_doc(tmp_path / "doc", "---\ntitle: T\ndate: 2024-01-02\n"
+                       f"index: IOR 53/8787/2024\n---\n| A | B |\n|---|---|\n{rows}")
+    table = docx.Document(io.BytesIO(render(build.load(source, house_style), house_style,
+                                            "docx"))).tables[0]
+    texts = [[cell.text for cell in row.cells] for row in table.rows]
+    assert texts == [["A", "B"]] + [[str(n), str(n * 2)] for n in range(300)]
+    assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+
+
+def test_a_document_older_than_zip_dates(tmp_path, house_style):
+    """ZIP dates start in 1980: a 1977 document's parts are dated then, its own date stays."""
+    import io
+
+    from pipeline.jobs import build
+    from pipeline.writers import render
+
+    source = write_doc(tmp_path / "doc", "---\ntitle: T\ndate: 1977-05-02\n"
+                       "index: ORG 10/04/77\n---\nText.\n")
+    data = render(build.load(source, house_style), house_style, "docx")
+    assert {info.date_time[:3] for info in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {
+        (1980, 1, 1)}
+    assert docx.Document(io.BytesIO(data)).core_properties.created.year == 1977
