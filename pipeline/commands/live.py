@@ -14,6 +14,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import queue
+import re
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,8 @@ from ..errors import SourceError
 from ..writers import PRINTED, WEB_PAGE
 
 SCRIPT = Path(__file__).with_name("preview.js")
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+_HOST = re.compile(r"(\[[^\]]*\]|[^:]*)(?::(\d+))?")
 STEP_MS = 20  # changes closer together than this are one save (editors write in a few ms)
 
 
@@ -142,7 +145,16 @@ def _handler(preview: Preview):
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            # Only this machine's own names: a page elsewhere whose name points here (DNS
+            # rebinding) must not read the draft.
+            host = _HOST.fullmatch(self.headers.get("Host") or "")
+            if not host or host[1] not in LOCAL_NAMES or host[2] not in (None, str(preview.port)):
+                self.send_error(403)
+                return
             path = unquote(urlsplit(self.path).path)
+            if "\0" in path:
+                self.send_error(404)
+                return
             if path == "/":
                 self._send(preview.html, "text/html; charset=utf-8")
             elif path == "/preview.js":
@@ -158,15 +170,19 @@ def _handler(preview: Preview):
                 kind = mimetypes.guess_type(file)[0] or ""
                 if (os.path.commonpath([folder, file]) == str(folder) and os.path.isfile(file)
                         and kind.startswith("image/")):
-                    self._send(Path(file).read_bytes(), kind)
+                    self._send(Path(file).read_bytes(), kind, image=True)
                 else:
                     self.send_error(404)
 
-        def _send(self, body: bytes, kind: str) -> None:
+        def _send(self, body: bytes, kind: str, image: bool = False) -> None:
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if image:  # an SVG from the document folder runs no script on our origin
+                self.send_header("Content-Security-Policy", "default-src 'none'; "
+                                 "style-src 'unsafe-inline'; sandbox")
             self.end_headers()
             self.wfile.write(body)
 
@@ -182,7 +198,9 @@ def _handler(preview: Preview):
                 while not preview.stop.is_set():
                     try:
                         event, data = listener.get(timeout=1)
-                        message = f"event: {event}\ndata: {data}\n\n"
+                        # each line its own field: a line of the data cannot forge an event
+                        lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+                        message = f"event: {event}\n{lines}\n"
                     except queue.Empty:
                         message = ": still here\n\n"  # finds out when the browser has gone
                     self.wfile.write(message.encode())
@@ -200,7 +218,12 @@ def _handler(preview: Preview):
 
 def preview(source: Path, out: Path, port: int, house: Path,
             registry: str | None = None) -> int:
-    server = Preview(source, out, house, port, registry)
+    try:
+        server = Preview(source, out, house, port, registry)
+    except (OSError, OverflowError) as err:  # in use, not allowed, or out of range
+        print(f"briefing: error: cannot serve on 127.0.0.1:{port}: "
+              f"{getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        return 1
     print(f"previewing {source} at http://127.0.0.1:{server.port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve()
