@@ -143,6 +143,19 @@ def test_svg_referring_to_other_files_is_refused(tmp_path, capsys):
     build_fails(source, tmp_path / "out", capsys, "7:10", "may not refer to 'file:///etc/passwd'")
 
 
+@pytest.mark.parametrize("inside, words", [
+    ("<script>fetch('/pdf')</script>", "may not hold a <script>"),
+    ('<rect width="9" height="9" onload="fetch(\'/pdf\')"/>', "event attribute 'onload'"),
+    ("<foreignObject><div xmlns='http://www.w3.org/1999/xhtml'>x</div></foreignObject>",
+     "may not hold a <foreignObject>"),
+])
+def test_svg_with_code_is_refused(tmp_path, capsys, inside, words):
+    folder = tmp_path / "doc"
+    source = write_doc(folder, HEAD + "Chart:\n![chart](chart.svg)\n")
+    (folder / "chart.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{inside}</svg>')
+    build_fails(source, tmp_path / "out", capsys, "7:10", words)
+
+
 def test_front_matter_cannot_smuggle_css_or_markup(tmp_path, capsys, listener, house_style):
     port = listener.port
     title = f'Title</title><style>@import url("http://127.0.0.1:{port}/a.css");</style>'

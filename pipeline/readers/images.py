@@ -68,6 +68,11 @@ def _svg_problem(data: bytes) -> str | None:
             return f"may not hold the processing instruction <?{node.target}?>"
         if not isinstance(node.tag, str):
             continue
+        if etree.QName(node).localname in ("script", "foreignObject"):
+            return f"may not hold a <{etree.QName(node).localname}> (an image runs no code)"
+        handlers = [name for name in node.attrib if etree.QName(name).localname.startswith("on")]
+        if handlers:
+            return f"may not hold the event attribute '{etree.QName(handlers[0]).localname}'"
         for name, value in [*node.attrib.items(), (None, node.text or "")]:
             targets = _URL.findall(value)
             if name and etree.QName(name).localname == "href":
