@@ -188,6 +188,7 @@ def test_import_registers_the_original_title_whatever_its_language(tmp_path, reg
 
 
 def test_new_document_in_french_takes_the_french_defaults(tmp_path, registry_path, house_style):
+    open_registry(str(registry_path)).close()  # made, as `index import` makes it
     options = ["--series", "IOR", "--subject", "53", "--registry", str(registry_path),
                "--source", str(tmp_path / "source"), "--lang", "fr"]
     assert main(["new", "asp-25", "--title", "Recommandations clés", *options]) == 0

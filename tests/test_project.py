@@ -141,3 +141,18 @@ def test_new_in_a_style_without_a_registry(project, capsys):
     assert "index:" not in source.read_text(encoding="utf-8")
     assert main(["build", str(source.parent), "--format", "html"]) == 0
     assert (project / "output" / "water-brief" / "water-brief-en.html").is_file()
+
+
+def test_a_readme_beside_the_sources_is_no_language(project, capsys):
+    (project / "source" / "doc" / "README.md").write_text("Notes for the editors.\n")
+    assert main(["check"]) == 0
+    assert main(["build", "--format", "html"]) == 0
+    assert sorted(path.name for path in (project / "output" / "doc").iterdir()) == [
+        "IOR5387872024ENGLISH.html"]
+
+
+def test_new_takes_a_language_code_not_a_path(project, capsys):
+    (project / "briefing.toml").write_text('style = "plain"\n')
+    assert main(["new", "brief", "--lang", "../../escaped"]) == 1
+    assert "--lang takes a language code" in capsys.readouterr().err
+    assert not (project / "source" / "brief").exists() and not (project / "escaped.md").exists()

@@ -157,6 +157,20 @@ def test_index_commands(location, tmp_path, capsys):
 
 def test_registry_from_the_environment(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("BRIEFING_REGISTRY", str(tmp_path / "env.sqlite3"))
-    assert main(["index", "reserve", "--series", "IOR", "--subject", "53", "--year", "2024"]) == 0
+    reserve = ["index", "reserve", "--series", "IOR", "--subject", "53", "--year", "2024"]
+    assert main(["index", "import", str(tmp_path)]) == 0  # only import makes a registry
     assert Path(tmp_path / "env.sqlite3").is_file()
+    assert main(reserve) == 0
     assert capsys.readouterr().out == "IOR 53/0000/2024\n"
+
+
+@pytest.mark.parametrize("make", [lambda path: None, lambda path: path.write_bytes(b"")])
+def test_a_missing_or_empty_registry_hands_out_nothing(tmp_path, capsys, make):
+    """A mistyped path, or a zero-byte file, never starts a second registry at 0000."""
+    path = tmp_path / "typo.sqlite3"
+    make(path)
+    assert main(["index", "reserve", "--series", "IOR", "--subject", "53",
+                 "--registry", str(path)]) == 1
+    assert f"no registry at {path} (run 'briefing index import' to make one)" in \
+        capsys.readouterr().err
+    assert not path.exists() or path.stat().st_size == 0

@@ -90,8 +90,10 @@ def run(args: argparse.Namespace, where) -> int:
         return 1
 
 
-def _open(where) -> Registry:
-    return registries.open_registry(where.registry)
+def _open(where, create: bool = False) -> Registry:
+    """The registry; only `index import` makes one, so a mistyped path or a missing file
+    never starts a second registry whose counter hands out numbers already issued."""
+    return registries.open_registry(where.registry, create)
 
 
 def _check_numbering(house: houses.HouseStyle, series: str, subject: int, year: int) -> None:
@@ -139,7 +141,7 @@ def _import(args, where) -> int:
         if known is None or (known[1].original and not meta.original):  # an original first
             folders[source.parent] = (source, meta)
     failed = False
-    with _open(where) as registry:
+    with _open(where, create=True) as registry:
         for folder, (source, meta) in sorted(folders.items()):
             try:
                 change = registry.register(meta.index, meta.title, folder.name)
@@ -159,6 +161,8 @@ def _import(args, where) -> int:
 def _new(args, where) -> int:
     if not _SLUG.fullmatch(args.slug):
         raise ValueError(f"a slug is lower-case words joined by hyphens, not {args.slug!r}")
+    if not frontmatter.is_language(args.lang):
+        raise ValueError(f"--lang takes a language code such as en or pt-BR, not {args.lang!r}")
     folder = (args.source or where.sources) / args.slug
     if folder.exists():
         raise ValueError(f"{folder} already exists")

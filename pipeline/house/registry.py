@@ -76,7 +76,8 @@ def open_registry(location: str, create: bool = True) -> "Registry":
     """The registry at `location`; without `create`, a missing SQLite file is an error."""
     if is_url(location):
         return PostgresRegistry(location)
-    if not create and not Path(location).is_file():
+    path = Path(location)
+    if not create and not (path.is_file() and path.stat().st_size):  # an empty file is none
         raise NoRegistry(f"no registry at {location} (run 'briefing index import' to make one)")
     return SqliteRegistry(Path(location))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..files import write_atomic
 from ..errors import SourceError
+from ..readers import frontmatter
 
 if TYPE_CHECKING:
     from ..house.style import HouseStyle
@@ -27,6 +28,8 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
             found += own or sorted(path.glob("*/*.md"))
         else:
             raise SourceError(path, "no such file or folder")
+    # a README.md or notes.md beside the sources is no language of the document
+    found = [p for p in found if frontmatter.is_language(p.stem)]
     return [p for p in found if not langs or p.stem in langs]
 
 
