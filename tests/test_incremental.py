@@ -6,6 +6,7 @@ place, so it has a new inode.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -194,3 +195,24 @@ def test_sample_rebuild_is_skipped(tmp_path):
     out = tmp_path / "out"
     assert main(["build", str(SAMPLE), "--out", str(out)]) == 0
     assert len(batch.run(batch.plan([SAMPLE / "en.md"], ["pdf"], out, house.locate())).skipped) == 1
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: {**data, "files": {"x": "not a list"}},
+    lambda data: {**data, "outputs": {"a.pdf": {"source": 1}}},
+    lambda data: {**data, "outputs": []},
+])
+def test_a_damaged_cache_is_a_miss_with_a_warning(two_languages, capsys, damage):
+    source, out = two_languages
+    manifest = out / cache.MANIFEST
+    manifest.write_text(json.dumps(damage(json.loads(manifest.read_text()))))
+    summary = build(source, out, 1, False, False)
+    assert len(summary.built) == 9 and not summary.failed
+    assert "is damaged: everything is built again" in capsys.readouterr().err
+
+
+def test_a_cache_entry_naming_a_fifo_is_never_read(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    manifest = cache.Manifest(tmp_path / "out")
+    assert manifest.digest(fifo) is None and manifest.digest(Path("/dev/zero")) is None

@@ -18,8 +18,10 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 import time
 from pathlib import Path
+from stat import S_ISREG
 
 from ..files import write_atomic
 from ..writers import FORMATS
@@ -50,6 +52,20 @@ def static_inputs(house: Path, fmt: str) -> list[Path]:
     return style + code + ([Path(spec.origin)] if spec and spec.origin else [])
 
 
+def _well_formed(data: dict) -> bool:
+    """Whether a manifest's entries have the types this module reads."""
+    files, outputs = data.get("files", {}), data.get("outputs", {})
+    entry_keys = {"source": str, "format": str, "options": dict, "inputs": dict, "extra": list,
+                  "output": str}
+    return (isinstance(files, dict) and isinstance(outputs, dict)
+            and all(isinstance(value, list) and len(value) == 3
+                    and isinstance(value[0], int) and isinstance(value[1], int)
+                    for value in files.values())
+            and all(isinstance(entry, dict) and all(isinstance(entry.get(key), kind)
+                                                    for key, kind in entry_keys.items())
+                    for entry in outputs.values()))
+
+
 class Manifest:
     """The manifest of one output folder; `save()` writes it back (atomically)."""
 
@@ -61,6 +77,10 @@ class Manifest:
         except (OSError, ValueError):
             data = {}
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            data = {}
+        elif not _well_formed(data):  # a damaged manifest is a cache miss, not a crash
+            print(f"briefing: warning: {self.path} is damaged: everything is built again",
+                  file=sys.stderr)
             data = {}
         self.files: dict[str, list] = data.get("files", {})  # path -> [mtime_ns, size, sha256]
         self.outputs: dict[str, dict] = data.get("outputs", {})  # output (relative) -> entry
@@ -76,7 +96,9 @@ class Manifest:
         try:
             stat = os.stat(key)
         except FileNotFoundError:
-            self._digests[key] = None
+            stat = None
+        if stat is None or not S_ISREG(stat.st_mode):
+            self._digests[key] = None  # a FIFO or device is never read (it may never end)
             return None
         known = self.files.get(key)
         if known and known[:2] == [stat.st_mtime_ns, stat.st_size]:
