@@ -209,3 +209,14 @@ def test_a_second_original_is_an_error_with_the_fix(tmp_path, capsys):
     err = capsys.readouterr().err
     assert re.search(r"en\.md:1:1: error: a second original beside fr\.md.*`original: fr`", err)
     assert "fr.md:1:1: error" not in err
+
+
+@pytest.mark.parametrize("record", ['{"units": 5', '{"units": 5}', "[1, 2]",
+                                    '{"units": [{"id": 1}]}'])
+def test_a_malformed_sync_record_is_a_located_error(folder, capsys, record):
+    (folder / ".translations").mkdir(exist_ok=True)
+    (folder / ".translations" / "fr.json").write_text(record)
+    assert main(["translate", "status", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / '.translations' / 'fr.json'}:1:1: error: unreadable sync record" in err
+    assert "Traceback" not in err

@@ -90,9 +90,16 @@ def _load(translation: Path) -> list[dict] | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["units"]
-    except (ValueError, KeyError) as err:
+        units = json.loads(path.read_text(encoding="utf-8"))["units"]
+    except (ValueError, KeyError, TypeError) as err:
         raise SourceError(Location(path, 1), f"unreadable sync record: {err}") from None
+    fields = ("id", "kind", "source", "target")
+    if not (isinstance(units, list) and all(
+            isinstance(unit, dict) and all(isinstance(unit.get(key), str) for key in fields)
+            for unit in units)):
+        raise SourceError(Location(path, 1), "unreadable sync record: 'units' must be a list "
+                          f"of records with the text fields {', '.join(fields)}")
+    return units
 
 
 def align(original: list[u.Unit], translation: list[u.Unit], record: list[dict] | None) -> list[State]:
