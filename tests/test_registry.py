@@ -174,3 +174,17 @@ def test_a_missing_or_empty_registry_hands_out_nothing(tmp_path, capsys, make):
     assert f"no registry at {path} (run 'briefing index import' to make one)" in \
         capsys.readouterr().err
     assert not path.exists() or path.stat().st_size == 0
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://team:s3cret@db.example/briefing", "postgresql://team:***@db.example/briefing"),
+    ("postgresql://db.example/briefing?user=team&password=s3cret&sslmode=require",
+     "postgresql://db.example/briefing?user=team&password=***&sslmode=require"),
+])
+def test_a_password_is_never_shown(url, shown, capsys):
+    from pipeline.house.registry import redacted
+
+    assert redacted(url) == shown
+    assert main(["index", "list", "--registry", url.replace("db.example", "127.0.0.1:9")]) == 1
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and "***" in err

@@ -267,7 +267,7 @@ class PostgresRegistry(Registry):
         try:
             return psycopg.connect(self.location, autocommit=True, connect_timeout=10)
         except psycopg.Error as err:
-            raise RegistryError(f"cannot open the registry {_redacted(self.location)}: "
+            raise RegistryError(f"cannot open the registry {redacted(self.location)}: "
                                 f"{' '.join(str(err).split())}") from None
 
     @contextmanager
@@ -295,6 +295,8 @@ def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def _redacted(url: str) -> str:
-    """The URL without its password."""
-    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
+def redacted(location: str) -> str:
+    """The registry's location as messages show it: without a password (`user:…@` or
+    `?password=…`)."""
+    location = re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", location)
+    return re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", location)

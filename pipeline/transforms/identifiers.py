@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import model as m
 from ..errors import SourceError, warn
-from ..house.registry import Registry, RegistryError, open_for_reading
+from ..house.registry import Registry, RegistryError, open_for_reading, redacted
 
 
 def check(doc: m.Document, context) -> None:
@@ -75,7 +75,8 @@ def _check_registered(index, doc: _Doc, registry: Registry) -> None:
         warn(_where(doc), str(err))
         return
     if entry is None:
-        warn(_where(doc), f"AI index {index} is not in the registry {registry.location}")
+        warn(_where(doc), f"AI index {index} is not in the registry "
+                          f"{redacted(registry.location)}")
     elif entry.slug and entry.slug != doc.slug:
         warn(_where(doc), f"AI index {index} is registered to '{entry.slug}', not '{doc.slug}'")
 
