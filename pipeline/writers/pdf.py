@@ -3,7 +3,8 @@ print stylesheet, through the sandbox (`pdf_sandbox.py`) and with the footnote p
 patch (`pdf_footnotes.py`).
 
 Output is PDF/A-2a: archival (fonts embedded, sRGB output intent, XMP metadata) and tagged
-(level A), so screen readers get the reading order. Bytes depend only on the inputs: dates
+(level A), and PDF/UA-1 (`pdf_tags.py`), so screen readers get the reading order, the notes
+and the languages, without the running footer. Bytes depend only on the inputs: dates
 come from the document, and the file identifier is a hash of the content.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
-from . import html, pdf_footnotes, pdf_preflight
+from . import html, pdf_footnotes, pdf_preflight, pdf_tags
 from ..errors import LayoutError, SourceError, warn
 from ..house.style import HouseStyle
 from ..model import Document
@@ -54,7 +55,8 @@ def render(doc: Document, house: HouseStyle) -> bytes:
     document = layout(doc, house)
     for finding in pdf_preflight.layout_findings(document):
         warn(doc.source, f"{finding.where}: {finding.message}")
-    return document.write_pdf(**OPTIONS)
+    pdf_tags.apply()
+    return document.write_pdf(finisher=pdf_tags.claim, **OPTIONS)
 
 
 def preflight(doc: Document, house: HouseStyle, built: Path) -> list[pdf_preflight.Finding]:
