@@ -20,7 +20,7 @@ from .. import __version__, project as projects
 from ..errors import SourceError
 from ..house import registry as registries, style as houses
 from ..jobs import build
-from ..writers import FORMATS
+from ..writers import DEFAULT_FORMATS, FORMATS
 from . import index as index_commands, translate
 
 DOCUMENT_COMMANDS = ("build", "check", "watch", "preview")
@@ -103,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
                              help="worker processes (default: the number of CPUs)")
         if name in ("build", "watch"):
             command.add_argument("--format", action="append", metavar="FORMAT",
-                                 help=f"output formats ({', '.join(FORMATS)}; default: all)")
+                                 help=f"output formats ({', '.join(FORMATS)}; default: "
+                                      f"{', '.join(DEFAULT_FORMATS)})")
             command.add_argument("--out", type=Path, metavar="DIR",
                                  help="output folder (default: the project's, output/)")
             command.add_argument("--force", action="store_true",
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         return index_commands.run(args, where)
     if args.command == "translate":
         return translate.run(args, houses.HouseStyle(where.house), where.sources)
-    formats = _codes(getattr(args, "format", None)) or list(FORMATS)
+    formats = _codes(getattr(args, "format", None)) or DEFAULT_FORMATS
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         print(f"briefing: error: unknown format {', '.join(unknown)} (formats: "

@@ -12,7 +12,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .. import styles
-from ..errors import warn
+from ..errors import LayoutError, warn
 from . import identifiers, locale
 
 if TYPE_CHECKING:
@@ -72,12 +72,20 @@ class HouseStyle:
                                for piece, ordinal in locale.display_parts(
                                    text, self.labels(lang), widow))
 
-    def token_css(self, font_url=None) -> str:
+    def token_css(self, font_url=None, edition: str = "screen") -> str:
         """The tokens as CSS (@font-face rules, custom properties, page box); `font_url` maps a
-        font file name to its URL (default: the file in the house style's fonts/ folder)."""
+        font file name to its URL (default: the file in the house style's fonts/ folder). The
+        "print" `edition` has the printer's colours, profile, bleed and marks (`print` in
+        tokens.yaml: a LayoutError if the house has none)."""
         font_url = font_url or (lambda name: (self.root / "fonts" / name).as_uri())
-        return self.templates.get_template("tokens.css.j2").render(tokens=self.tokens,
-                                                                   font_url=font_url)
+        profile_url = None
+        if edition == "print":
+            if "print" not in self.tokens:
+                raise LayoutError(f"{self.root / 'tokens.yaml'}: no 'print' section: the house "
+                                  "style has no print edition")
+            profile_url = (self.root / self.tokens["print"]["profile"]).as_uri()
+        return self.templates.get_template("tokens.css.j2").render(
+            tokens=self.tokens, font_url=font_url, edition=edition, profile_url=profile_url)
 
     @property
     def citation_style(self) -> Path:

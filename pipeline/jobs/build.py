@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..files import write_atomic
 from ..errors import SourceError
+from ..writers import FORMATS
 from ..readers import frontmatter
 
 if TYPE_CHECKING:
@@ -44,10 +45,10 @@ def load(path: Path, house: HouseStyle, registry: Registry | None = None) -> Doc
 
 
 def output_path(doc: Document, house: HouseStyle, out: Path, fmt: str) -> Path:
-    """`<out>/<slug>/<file stem>.<fmt>`, the stem from the house's identifier scheme
-    (`IOR5387872024ENGLISH`)."""
+    """`<out>/<slug>/<file stem><ending>`, the stem from the house's identifier scheme
+    (`IOR5387872024ENGLISH`), the ending the format's (`.pdf`, `-print.pdf`)."""
     stem = house.identifiers.file_stem(doc.meta.index, doc.slug, doc.lang)
-    return out / doc.slug / f"{stem}.{fmt}"
+    return out / doc.slug / f"{stem}{FORMATS[fmt].file_ending}"
 
 
 def build(doc: Document, house: HouseStyle, out: Path, formats: list[str]) -> list[Path]:

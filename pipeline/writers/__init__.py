@@ -1,7 +1,7 @@
 """The output formats: one table, which `build`, the cache, the workers and preview read.
 A format is a writer module with `render(doc, house) -> bytes`, loaded when first used, the
-house style files its output depends on, and the library whose version decides its bytes.
-A new format is one writer module and one entry here."""
+house style files its output depends on, the library whose version decides its bytes, and
+its file name's ending. A new format is one writer module and one entry here."""
 from __future__ import annotations
 
 import importlib
@@ -17,6 +17,12 @@ class Format:
     module: str  # under pipeline.writers
     style_files: tuple[str, ...]  # globs under the house style folder
     renderer: str  # the package whose version file is an input of every output
+    ending: str = ""  # after the file stem; default: "." and the name
+    default: bool = True  # built when no format is asked for
+
+    @property
+    def file_ending(self) -> str:
+        return self.ending or f".{self.name}"
 
     @property
     def writer(self) -> ModuleType:
@@ -27,7 +33,10 @@ FORMATS = {format.name: format for format in (
     Format("pdf", "pdf", (*_LOADING, "templates/*", "print.css", "fonts/*"), "weasyprint"),
     Format("docx", "docx", (*_LOADING, "docx.yaml"), "docx"),
     Format("html", "html", (*_LOADING, "templates/*", "screen.css", "fonts/*"), "fontTools"),
+    Format("print", "print_edition", (*_LOADING, "templates/*", "print.css", "fonts/*",
+                                      "print.icc"), "weasyprint", "-print.pdf", default=False),
 )}
+DEFAULT_FORMATS = [format.name for format in FORMATS.values() if format.default]
 
 WEB_PAGE = FORMATS["html"]  # what `preview` serves and reloads
 PRINTED = FORMATS["pdf"]  # what `preview` links to and `diff` compares

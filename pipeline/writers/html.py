@@ -23,13 +23,14 @@ from ..model import Document
 from ..transforms.tree import map_inlines, plain_text
 
 
-def print_document(doc: Document, house: HouseStyle) -> str:
-    """The HTML that the print stylesheet lays out (notes float to the page foot)."""
+def print_document(doc: Document, house: HouseStyle, edition: str = "screen") -> str:
+    """The HTML that the print stylesheet lays out (notes float to the page foot), for the
+    screen PDF or the printer's `edition` ("print": `HouseStyle.token_css`)."""
     return _templates(house).get_template("document.html.j2").render(
         doc=doc, meta=doc.meta, notes=doc.notes, index=doc.meta.index, notes_at="foot",
         embed_images=False,
         house=house, labels=house.labels(doc.lang), style_url=house.root.as_uri() + "/",
-        token_css=house.token_css(),
+        token_css=house.token_css(edition=edition),
     )
 
 

@@ -77,15 +77,18 @@ def preflight(doc: Document, house: HouseStyle, built: Path) -> list[pdf_preflig
     return findings
 
 
-def layout(doc: Document, house: HouseStyle) -> weasyprint.Document:
-    """`doc` laid out: its images and the house style's files are all it may read. A word
+def layout(doc: Document, house: HouseStyle, edition: str = "screen",
+           options: dict = OPTIONS) -> weasyprint.Document:
+    """`doc` laid out for the screen PDF, or for the printer's `edition` ("print") with its
+    PDF `options`: its images and the house style's files are all it may read. A word
     hyphenated at a page's foot, or on the third hyphenated line in a row, is kept whole and
     the document laid out again (CSS has no rule for either; at most `RELAYOUTS` times)."""
     folder = doc.source.parent.resolve()
     origins = {image.url: image.location for image in images(doc)}
-    markup, whole = html.print_document(doc, house), set()
+    markup, whole = html.print_document(doc, house, edition), set()
     for _ in range(RELAYOUTS):
-        document = lay_out(_kept_whole(markup, whole), folder, [folder, house.root], origins)
+        document = lay_out(_kept_whole(markup, whole), folder, [folder, house.root], origins,
+                           options)
         words = pdf_preflight.badly_broken_words(document) - whole
         if not words:
             break
@@ -104,8 +107,8 @@ def _kept_whole(markup: str, words: set[str]) -> str:
                                     for part in re.split(r"(<[^>]*>)", body))
 
 
-def lay_out(html: str, base: Path, roots: list[Path],
-            origins: dict | None = None) -> weasyprint.Document:
+def lay_out(html: str, base: Path, roots: list[Path], origins: dict | None = None,
+            options: dict = OPTIONS) -> weasyprint.Document:
     """Lay out `html` (relative URLs resolve against `base`).
 
     Nothing outside `roots` is read, and nothing is left out quietly: a URL that was refused
@@ -118,7 +121,7 @@ def lay_out(html: str, base: Path, roots: list[Path],
     LOGGER.addHandler(failures)
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=_fonts(tuple(re.findall(r"@font-face[^}]*}", html))), **OPTIONS)
+            font_config=_fonts(tuple(re.findall(r"@font-face[^}]*}", html))), **options)
     finally:
         LOGGER.removeHandler(failures)
     problems = [f"refused to load {url}: outside the document and house style folders"
