@@ -55,14 +55,15 @@ def outputs(doc_folder, style: str) -> dict[str, bytes]:
 
 def texts(fmt: str, data: bytes) -> str:
     """Everything a reader or a program sees in the output, as text."""
-    if fmt == "pdf":
+    if FORMATS[fmt].file_ending.endswith(".pdf"):
         pdf = pikepdf.open(io.BytesIO(data))
         fonts = [str(font.get("/BaseFont")) for page in pdf.pages
                  for font in page.Resources.get("/Font", {}).values()]
         for page in pdf.pages:
             page.contents_coalesce()
         content = b"".join(page.Contents.read_bytes() for page in pdf.pages)
-        yellow = ["ffff00"] if re.search(rb"(^|\s)1 1 0 (rg|RG)", content) else []
+        yellow = ["ffff00"] if re.search(rb"(^|\s)(1 1 0 (rg|RG)|0 0 1 0 (k|K|scn|SCN))\s",
+                                          content) else []
         meta = [str(value) for value in pdf.docinfo.values()]
         text = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
         return " ".join(text + meta + fonts + yellow)
