@@ -101,8 +101,17 @@ class Isolate:
     dir: str = "ltr"
 
 
+@dataclass
+class Foreign:
+    """A run in another language than the document's (`lang`, BCP 47), such as the citation
+    of an English source in a French text, so that a screen reader switches voice; writers
+    emit `<span lang>` (HTML, and `/Lang` in the PDF) or Word's `w:lang`."""
+    children: list[Inline]
+    lang: str
+
+
 Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, Image, NoteRef, Cite,
-               Isolate]
+               Isolate, Foreign]
 
 
 # Blocks --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from citeproc import CitationStylesStyle
 from pipeline.house import style as houses
 from pipeline.transforms.citations import load_bibliography
 from pipeline.errors import SourceError
-from pipeline.model import CiteItem, Emph, Link, Location, Text
+from pipeline.model import CiteItem, Emph, Foreign, Link, Location, Text
 
 BIB = r"""@string{ai = {Amnesty International}}
 
@@ -22,11 +22,12 @@ BIB = r"""@string{ai = {Amnesty International}}
   author = {Smith, John and Jos{\'e} de la Cruz},
   title = {On Remedies},
   journal = {Human Rights Quarterly},
-  volume = {12}, pages = {3--14}, date = {2021-05-03},
+  volume = {12}, pages = {3--14}, date = {2021-05-03}, langid = {english},
 }
 
 @jurisdiction{ocalan,
   title = {{\"O}calan v. Turkey}, authority = {ECtHR}, number = {46221/99}, date = {2005-05-12},
+  language = {en-GB},
   url = {https://hudoc.echr.coe.int/eng?i=001-69022},
 }
 """
@@ -106,6 +107,19 @@ def test_other_language(bib):
     assert text.startswith("John Smith et José de la Cruz, «\u00a0On Remedies\u00a0»")
 
 
+def test_a_source_in_another_language_is_marked_as_such(bib):
+    """A screen reader reads an English title in a French note with an English voice: the
+    citation is a `Foreign` run in its sources' language (biblatex `langid`, or `language`);
+    in their own language, or with sources in several languages, it is not marked."""
+    (run,) = cite(bib, [CiteItem("smith")], lang="fr")
+    assert isinstance(run, Foreign) and run.lang == "en"
+    assert isinstance(cite(bib, [CiteItem("ocalan")], lang="ar")[0], Foreign)
+    assert not any(isinstance(node, Foreign) for node in cite(bib, [CiteItem("smith")]))
+    assert not any(isinstance(node, Foreign) for node in cite(bib, [CiteItem("ocalan")]))
+    mixed = cite(bib, [CiteItem("smith"), CiteItem("contributions")], lang="fr")
+    assert not any(isinstance(node, Foreign) for node in mixed)
+
+
 def test_unknown_key(bib):
     with pytest.raises(KeyError):
         cite(bib, [CiteItem("nope")])
@@ -118,6 +132,7 @@ def test_unknown_key(bib):
     ("@misc{a, title = {x}}\n@misc{a, title = {y}}\n", 2, "duplicate entry key 'a'"),
     ("@misc{a,\n  title = {x},\n  date = {March 2020},\n}\n", 3, "cannot read the date"),
     ("@report{a,\n  index = {IOR 40-8247},\n}\n", 2, "not an AI index number"),
+    ("@misc{a,\n  title = {x},\n  langid = {elvish},\n}\n", 3, "unknown language 'elvish'"),
 ])
 def test_malformed_bib(tmp_path, text, line, message):
     path = tmp_path / "bad.bib"

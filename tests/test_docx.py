@@ -287,3 +287,16 @@ def test_a_document_older_than_zip_dates(tmp_path, house_style):
     assert {info.date_time[:3] for info in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {
         (1980, 1, 1)}
     assert docx.Document(io.BytesIO(data)).core_properties.created.year == 1977
+
+
+@pytest.mark.parametrize("name", ["FRENCH", "ARABIC"])
+def test_citations_of_english_sources_are_in_english(sample_outputs, name):
+    """`w:lang` on the runs of a citation whose sources are in English (`langid`), so Word
+    checks their spelling, and reads them aloud, in English."""
+    (path,) = sample_outputs.glob(f"*{name}.docx")
+    with zipfile.ZipFile(path) as archive:
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    english = {"".join(run.itertext()) for run in notes.iter(f"{W}r")
+               if run.find(f"{W}rPr/{W}lang[@{W}val='en']") is not None}
+    assert any("Amnesty International" in text for text in english)
+    assert any("Journal of International Criminal Justice" in text for text in english)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -16,9 +16,29 @@ def locale(lang: str) -> Locale:
     return Locale.parse(lang, sep="-")
 
 
+def language_code(name: str) -> str:
+    """The language code of `name`, a code (`fr`, `pt-BR`) or a biblatex `langid` in English
+    (`french`, `brazilian`): raises ValueError for neither."""
+    try:
+        locale(name)
+        return name
+    except (ValueError, UnknownLocaleError):
+        pass
+    codes = {english.lower(): code for code, english in Locale("en").languages.items()}
+    codes |= _LANGIDS
+    if name.strip().lower() not in codes:
+        raise ValueError(f"unknown language '{name}'")
+    return codes[name.strip().lower()].replace("_", "-")
+
+
 def direction(lang: str) -> str:
     """`rtl` or `ltr`, from CLDR."""
     return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
+
+
+_LANGIDS = {"american": "en-US", "british": "en-GB", "brazilian": "pt-BR", "ngerman": "de",
+            "austrian": "de-AT", "naustrian": "de-AT", "swissgerman": "de-CH",
+            "nswissgerman": "de-CH", "canadien": "fr-CA", "acadian": "fr-CA"}  # biblatex's own
 
 
 def digits(text: str, labels: dict) -> str:

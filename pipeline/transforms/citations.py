@@ -20,6 +20,8 @@ What falls short:
   disambiguation across notes.
 - LaTeX in fields is decoded to plain text, so `\\emph{...}` loses its italics; titles are
   printed as written, and the braces that protect their case in BibTeX are simply dropped.
+- A citation of sources in another language is marked as that language as a whole: a prefix
+  ("voir") or a locator's label in the document's language inside it is marked so too.
 - A locator's label must be one of those in `_LOCATOR_LABELS`; an unknown label ("annex 2")
   is printed as written, a bare number ("12") is a page.
 """
@@ -39,6 +41,7 @@ from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ..errors import SourceError, warn
+from ..house import locale
 from .. import limits, model as m
 from ..model import CiteItem, Emph, Inline, Link, Location, Strong, Text
 from .tree import map_inlines
@@ -241,7 +244,9 @@ class Bibliography:
         self._items[key] = {**item, "title": title} if title else item
 
     def format(self, items: list[CiteItem], lang: str, style: Path) -> list[Inline]:
-        """One citation in the CSL `style` (the house style's), ending with a full stop.
+        """One citation in the CSL `style` (the house style's), ending with a full stop; a
+        `Foreign` run if its sources are all in one language (field `langid` or `language`)
+        other than `lang`.
 
         Raises KeyError for a key that is not in the bibliography.
         """
@@ -252,7 +257,17 @@ class Bibliography:
                              for n, item in enumerate(items)])
         bibliography = CitationStylesBibliography(_style(style, lang), source, _Marked)
         bibliography.register(citation)
-        return _inlines(str(bibliography.cite(citation, None)))
+        inlines = _inlines(str(bibliography.cite(citation, None)))
+        languages = {self._items[item.key].get("language") for item in items}
+        if len(languages) == 1 and None not in languages \
+                and _primary(languages.pop()) != _primary(lang):
+            return [m.Foreign(inlines, self._items[items[0].key]["language"])]
+        return inlines
+
+
+def _primary(lang: str) -> str:
+    """The language of a language tag, without its region or script: `en` for `en-GB`."""
+    return lang.split("-")[0].lower()
 
 
 def load_bibliography(path: Path, scheme, titles=None) -> Bibliography:
@@ -305,6 +320,14 @@ def _csl_item(entry: Entry, path: Path, scheme, titles=None) -> dict:
         item["accessed"] = _date(text("urldate"), where("urldate"))
     if "url" in entry:
         item["URL"] = text("url")
+    for name in ("langid", "language"):  # biblatex's field, then BibTeX's
+        if name in entry:
+            try:
+                item["language"] = locale.language_code(text(name))
+            except ValueError as error:
+                raise SourceError(where(name), f"{error}: write a language code such as 'en' "
+                                  "or a biblatex language name such as 'english'") from None
+            break
     if "index" in entry:
         try:
             index = scheme.parse(text("index"))

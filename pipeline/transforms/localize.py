@@ -111,7 +111,7 @@ def isolate_ltr(inlines: list[m.Inline]) -> list[m.Inline]:
             atoms += [(_direction_of(piece), m.Text(piece)) for piece in _PIECE.findall(node.text)]
         elif isinstance(node, (m.Code, m.Isolate)):
             atoms.append(("L", node))
-        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
+        elif isinstance(node, (m.Emph, m.Strong, m.Link, m.Foreign)):
             atoms.append((_direction_of(plain_text(node.children)), node))
         else:
             atoms.append(("N", node))

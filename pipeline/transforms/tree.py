@@ -25,7 +25,7 @@ def map_inlines(blocks: list[m.Block], fn: InlineMap) -> None:
 
 def _map_nested(inlines: list[m.Inline], fn: InlineMap) -> list[m.Inline]:
     for node in inlines:
-        if isinstance(node, (m.Emph, m.Strong, m.Link)):
+        if isinstance(node, (m.Emph, m.Strong, m.Link, m.Foreign)):
             node.children = _map_nested(fn(node.children), fn)
     return inlines
 
@@ -61,6 +61,6 @@ def plain_text(inlines: list[m.Inline]) -> str:
             parts.append(node.text)
         elif isinstance(node, (m.SoftBreak, m.LineBreak)):
             parts.append(" ")
-        elif isinstance(node, (m.Emph, m.Strong, m.Link, m.Isolate)):
+        elif isinstance(node, (m.Emph, m.Strong, m.Link, m.Isolate, m.Foreign)):
             parts.append(plain_text(node.children))
     return "".join(parts)

@@ -389,6 +389,8 @@ class _Writer:
                 self.note_call(paragraph, node)
             elif isinstance(node, m.Image):
                 self.image(paragraph, node)
+            elif isinstance(node, m.Foreign):
+                self.inlines(paragraph, node.children, **{**formatting, "lang": node.lang})
             elif isinstance(node, m.Isolate):
                 ltr = node.dir == "ltr"
                 mark = "\u200e" if ltr else "\u200f"
@@ -404,20 +406,22 @@ class _Writer:
             _sort_paragraph_properties(ppr)
 
     def run(self, paragraph, text: str, style: str | None = None, bold=False, italic=False,
-            caps=False, ltr=False):
+            caps=False, ltr=False, lang=""):
         """Append a run (`w:r`, returned) of plain `text` (a tab becomes `w:tab`), right to
-        left in a right-to-left document unless `ltr`. Built directly in XML: python-docx's
-        text setter goes character by character."""
+        left in a right-to-left document unless `ltr`, in the language `lang` if given. Built
+        directly in XML: python-docx's text setter goes character by character."""
         r = OxmlElement("w:r")
         flags = [tag for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
                                       (caps, ("w:caps",)), (self.rtl and not ltr, ("w:rtl",)))
                  if on for tag in tags]
-        if style or flags:
+        if style or flags or lang:
             rpr = OxmlElement("w:rPr")
             if style:
                 rpr.append(_el("w:rStyle", {"w:val": self.ids[style]}))
             for tag in flags:
                 rpr.append(OxmlElement(tag))
+            if lang:
+                rpr.append(_el("w:lang", {"w:val": lang}))
             r.append(rpr)
         for number, part in enumerate(text.split("\t")):
             if number:
