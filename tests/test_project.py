@@ -87,7 +87,7 @@ def test_a_mistyped_command_or_option_gets_a_suggestion(argv, suggestion, capsys
 
 def test_errors_list_the_valid_choices(project, capsys):
     assert main(["build", "--format", "pfd"]) == 2
-    assert "unknown format pfd (formats: pdf, docx, html)" in capsys.readouterr().err
+    assert "unknown format pfd (formats: pdf, docx, html, print)" in capsys.readouterr().err
     assert main(["build", "--lang", "fr"]) == 1
     assert "no 'fr' source in source; languages there: en" in capsys.readouterr().err
 
