@@ -168,7 +168,8 @@ def test_arabic_html_is_rtl_with_isolated_ltr_runs(house_style):
     assert re.search(r'<span dir="ltr"><a href="https://www.amnesty.org/en/documents/ior53/8815/'
                      r'2025/en/">https://www.amnesty.org/en/documents/ior53/8815/2025/en/</a>'
                      r'</span>', page)
-    assert re.search(r'<span dir="ltr">International Criminal Court, Appeals Chamber, [^<]*'
+    assert re.search(r'<span dir="ltr"><span lang="en">International Criminal Court, Appeals '
+                     r'Chamber, [^<]*'
                      r'(<[^/][^>]*>[^<]*</[^>]*>[^<]*)*&lt;<a href', page)
     assert '(<span dir="ltr">EC</span>)' in page  # brackets enter a run only in pairs
     assert "٢٠ نوفمبر ٢٠٢٥" in page  # digits as set in labels.yaml
