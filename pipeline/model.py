@@ -64,10 +64,12 @@ class Link:
 
 @dataclass
 class Image:
-    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder (checked on reading)."""
+    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder, checked and read
+    once on reading; every format takes `data`, never the file again."""
     url: str  # as written, relative to the document's folder
     alt: str
     location: Location
+    data: bytes = field(default=b"", repr=False)
 
 
 @dataclass
