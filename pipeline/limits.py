@@ -20,6 +20,7 @@ SOURCE_BYTES = 2 * MiB  # a Markdown, BibTeX or XLIFF file (a long briefing is u
 IMAGE_BYTES = 20 * MiB  # an image file referenced from Markdown (the largest input there is)
 IMAGE_PIXELS = 50_000_000  # its pixels (a full A4 page at 300 ppi is 8.7 million)
 NESTING = 20  # lists, quotes, boxes and emphasis nested in one another
+CITATION_KEYS = 100  # sources in one citation: citeproc-py formats about 50 a second
 RENDER_SECONDS = 120  # wall-clock time to load and render one document in one format
 RENDER_MEMORY = 2048 * MiB  # address space of the worker process rendering it
 GRACE = 30  # seconds beyond the time limit before the kernel (CPU time) or the parent

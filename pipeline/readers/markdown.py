@@ -230,6 +230,10 @@ class _Converter:
                 result.append(self._note_ref(node))
             elif kind == "cite":
                 items = [m.CiteItem(key, prefix, locator) for prefix, key, locator in node.meta["items"]]
+                if len(items) > limits.CITATION_KEYS:
+                    raise SourceError(self.locate(node.content[:50]), f"a citation of "
+                                      f"{len(items)} sources: at most {limits.CITATION_KEYS} in "
+                                      "one citation (split it)")
                 result.append(m.Cite(items, self.locate(node.content),
                                      node.content if node.meta.get("uncommaed") else ""))
             else:
