@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Union
 
+from .errors import shown
+
 
 @dataclass(frozen=True)
 class Location:
@@ -20,7 +22,7 @@ class Location:
     column: int = 1  # 1-based
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{shown(self.path)}:{self.line}:{self.column}"
 
 
 # Inlines -------------------------------------------------------------------------------

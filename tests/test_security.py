@@ -466,3 +466,18 @@ def test_xliff_units_and_syntax_errors(tmp_path):
     path.write_text(path.read_text().replace("</target>", "</targt>"))
     with pytest.raises(SourceError, match=r"fr.xlf:5:\d+: error: not well-formed XML"):
         xliff.units(path)
+
+
+def test_a_newline_in_a_folder_name_forges_no_log_line(tmp_path, capsys):
+    """Each message is one line whatever the names: a control character is escaped."""
+    root = tmp_path / "source"
+    forged = "doc\nbriefing: error: forged"
+    bad = write_doc(root / forged, MINIMAL.replace("## A section", "# A title"))
+    good = write_doc(root / "good\rx")
+    assert main(["build", str(root), "--format", "html", "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines() + captured.out.splitlines()
+    assert not any(line.startswith("briefing: error: forged") for line in lines), lines
+    escaped = str(bad).replace("\n", "\\n")
+    assert f"{escaped}:8:1: error: a '#' heading is not allowed" in captured.err
+    assert str(good).replace("\r", "\\r") + ": wrote " in captured.out
