@@ -265,3 +265,10 @@ def test_a_damaged_registry_hands_out_nothing_and_lists_in_one_line(tmp_path, ca
     err = capsys.readouterr().err
     assert err.startswith(f"briefing: error: cannot read the registry {path}: "), err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+    cites = "".join(f"See [@{{IOR 53/{n:04}/2024}}]. " for n in range(0, 400, 7))
+    source = write_doc(tmp_path / "cites", MINIMAL.replace("Text with", cites + "Text with"))
+    assert main(["build", str(source), "--format", "html", "--out", str(tmp_path / "out"),
+                 "--registry", str(path)]) == 0  # without the registry's titles
+    err = capsys.readouterr().err
+    assert f"briefing: warning: cannot read the registry {path}: " in err, err
+    assert "built without the registry's titles" in err and "Traceback" not in err

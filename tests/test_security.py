@@ -481,3 +481,16 @@ def test_a_newline_in_a_folder_name_forges_no_log_line(tmp_path, capsys):
     escaped = str(bad).replace("\n", "\\n")
     assert f"{escaped}:8:1: error: a '#' heading is not allowed" in captured.err
     assert str(good).replace("\r", "\\r") + ": wrote " in captured.out
+
+
+def test_a_sync_record_that_is_a_symlink_is_refused(tmp_path, capsys):
+    folder = tmp_path / "doc"
+    write_doc(folder)
+    write_doc(folder, MINIMAL.replace("---\ntitle:", "---\noriginal: en\ntitle:"), name="fr.md")
+    (tmp_path / "secret.json").write_text('{"units": []}')
+    (folder / ".translations").mkdir()
+    os.symlink(tmp_path / "secret.json", folder / ".translations" / "fr.json")
+    assert main(["translate", "status", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{folder / '.translations' / 'fr.json'}:1:1: error: the sync record "
+                          "is a symbolic link"), err
