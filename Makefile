@@ -21,6 +21,7 @@ bench: $(VENV)/installed
 	$(PY) benchmarks/pdf.py
 	$(PY) benchmarks/docx_pandoc.py
 	$(PY) benchmarks/docx_tables.py
+	$(PY) benchmarks/linear.py
 	$(PY) benchmarks/incremental.py
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine

@@ -13,30 +13,18 @@ import signal
 from pathlib import Path
 
 from .errors import LayoutError, SourceError
-from .model import Location
 
 MiB = 1024 * 1024
 
 SOURCE_BYTES = 2 * MiB  # a Markdown, BibTeX or XLIFF file (a long briefing is under 100 KiB)
-IMAGE_BYTES = 20 * MiB  # an image file referenced from Markdown
+IMAGE_BYTES = 20 * MiB  # an image file referenced from Markdown (the largest input there is)
+IMAGE_PIXELS = 50_000_000  # its pixels (a full A4 page at 300 ppi is 8.7 million)
 NESTING = 20  # lists, quotes, boxes and emphasis nested in one another
+CITATION_KEYS = 100  # sources in one citation: citeproc-py formats about 50 a second
 RENDER_SECONDS = 120  # wall-clock time to load and render one document in one format
 RENDER_MEMORY = 2048 * MiB  # address space of the worker process rendering it
 GRACE = 30  # seconds beyond the time limit before the kernel (CPU time) or the parent
 # (wall-clock time) stops a worker that does not stop itself
-
-
-def check_size(path: Path, limit: int, what: str, location: Location | None = None) -> None:
-    """Refuse `path` if it is larger than `limit` bytes, before anything reads it; the error
-    is at `location` (where the file is referenced) or else at the file's start."""
-    size = path.stat().st_size
-    if size > limit:
-        raise SourceError(location or Location(path, 1),
-                          f"the {what} is {_mib(size)}, more than the {_mib(limit)} limit")
-
-
-def _mib(size: int) -> str:
-    return f"{size / MiB:.1f} MiB" if size % MiB else f"{size // MiB} MiB"
 
 
 def inside(path, roots) -> bool:

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Union
 
+from .errors import shown
+
 
 @dataclass(frozen=True)
 class Location:
@@ -20,7 +22,7 @@ class Location:
     column: int = 1  # 1-based
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{shown(self.path)}:{self.line}:{self.column}"
 
 
 # Inlines -------------------------------------------------------------------------------
@@ -64,10 +66,12 @@ class Link:
 
 @dataclass
 class Image:
-    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder (checked on reading)."""
+    """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder, checked and read
+    once on reading; every format takes `data`, never the file again."""
     url: str  # as written, relative to the document's folder
     alt: str
     location: Location
+    data: bytes = field(default=b"", repr=False)
 
 
 @dataclass

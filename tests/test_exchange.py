@@ -209,3 +209,116 @@ def test_export_without_a_translation_says_what_there_is(tmp_path, monkeypatch, 
     assert main(["translate", "export", "--lang", "de", "source/brief"]) == 1
     assert ("de.md:1:1: error: cannot start de.md: source/brief has 2 originals (sources without "
             "'original:'), not one" in capsys.readouterr().err)
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """A copy of the sample, its translations current."""
+    shutil.copytree(SAMPLE, tmp_path / "doc")
+    return tmp_path / "doc"
+
+
+def _notes(doc: Path, lang: str = "fr") -> int:
+    """The notes of the document's `lang` version as the build reads it."""
+    from pipeline.house.style import HouseStyle
+    from pipeline.jobs import build
+    return len(build.load(doc / f"{lang}.md", HouseStyle(SAMPLE.parent.parent / "styles" /
+                                                         "amnesty")).notes)
+
+
+def _paragraph(xlf: Path):
+    """The parsed file and its trans-unit of the paragraph 'This paper sets out…'."""
+    tree = etree.parse(xlf)
+    unit = next(u for u in tree.iter("{*}trans-unit")
+                if "".join(u.find("{*}source").itertext()).startswith("This paper sets out"))
+    return tree, unit
+
+
+BLOCK_STARTS = ["~~~ code", "``` code", "::: box", "## titre", "> citation", "- tiret",
+                "1. un", "[ref]: https://example.org", "***", "==="]
+
+
+@pytest.mark.parametrize("po", [False, True], ids=["xliff", "po"])
+@pytest.mark.parametrize("start", BLOCK_STARTS)
+def test_a_target_starting_a_block_is_imported_as_text(sample, start, po):
+    """A target starting with a code fence or a box turned the rest of fr.md into one (the
+    web page kept 2 notes of 25): every target is escaped for every block-level construct."""
+    if po and "`" in start:
+        pytest.skip("PO: a code span that the original lacks is refused as a locked code")
+    notes = _notes(sample)
+    path = export(sample, "fr", po)
+    if po:
+        catalog = polib.pofile(str(path))
+        entry = next(e for e in catalog if e.msgid.startswith("This paper sets out"))
+        entry.msgstr = f"{start} suite du texte."
+        catalog.save()
+    else:
+        tree, unit = _paragraph(path)
+        target = unit.find("{*}target")  # its tags kept
+        target.text = f"{start} suite du texte. {target.text}"
+        tree.write(path, encoding="UTF-8", xml_declaration=True)
+    assert main(["translate", "import", str(path), str(sample)]) == 0
+    assert _notes(sample) == notes
+    assert "suite du texte." in (sample / "fr.md").read_text(encoding="utf-8")
+
+
+def test_placeholders_come_from_the_original_never_from_the_file(sample):
+    """A `<ph>` whose Markdown in the file's own source (and target) is a note definition
+    writes our placeholder's Markdown: the file cannot inject Markdown through a tag."""
+    notes = _notes(sample)
+    xlf = export(sample, "fr")
+    tree = etree.parse(xlf)
+    unit = next(u for u in tree.iter("{*}trans-unit")
+                if u.find("{*}source/{*}ph[@ctype='x-footnote']") is not None)
+    forged = "\n\n[^forged]: ~~~"
+    for ph in unit.iter("{*}ph"):
+        ph.text = forged
+    tree.write(xlf, encoding="UTF-8", xml_declaration=True)
+    before = (sample / "fr.md").read_text(encoding="utf-8")
+    assert main(["translate", "import", str(xlf), str(sample)]) == 0
+    after = (sample / "fr.md").read_text(encoding="utf-8")
+    assert "forged" not in after and _notes(sample) == notes
+    assert len(after.split("\n")) == len(before.split("\n"))
+
+
+def test_an_import_that_would_change_the_units_writes_nothing(sample):
+    """Whatever gets past the escaping, the translation must re-read to the same units."""
+    from pipeline.house.style import HouseStyle
+    from pipeline.errors import SourceError
+    from pipeline.translation import sync, writeback
+    p = sync.pair(sample / "fr.md", HouseStyle(SAMPLE.parent.parent / "styles" / "amnesty"))
+    state = next(s for s in p.states if s.unit.kind == "paragraph" and s.target is not None)
+    before = (sample / "fr.md").read_bytes()
+    with pytest.raises(SourceError, match="importing would change the units of the "
+                       r"translation \(lost: .*footnote:.*\): nothing written"):
+        writeback.write(p, {state.unit.id: "~~~ unescaped"})
+    assert (sample / "fr.md").read_bytes() == before
+
+
+def test_the_source_language_of_an_exchange_file_is_checked(sample, capsys):
+    xlf = export(sample, "fr")
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace('source-language="en"',
+                                                           'source-language="de"'))
+    before = (sample / "fr.md").read_bytes()
+    assert main(["translate", "import", str(xlf), str(sample)]) == 1
+    err = capsys.readouterr().err
+    assert re.match(rf"{re.escape(str(xlf))}:\d+:1: error: the file translates from 'de' "
+                    r"\(source-language\), but names the original en\.md", err), err
+    assert (sample / "fr.md").read_bytes() == before
+
+
+def test_a_po_file_in_another_charset_is_refused(sample, capsys):
+    """Read as its header says, a UTF-8 file labelled Latin-1 imported mojibake with exit 0;
+    a Latin-1 file labelled UTF-8 is an error at its first bad byte."""
+    po = export(sample, "fr", po=True)
+    text = po.read_text(encoding="utf-8")
+    before = (sample / "fr.md").read_bytes()
+    po.write_text(text.replace("charset=UTF-8", "charset=ISO-8859-1"), encoding="utf-8")
+    assert main(["translate", "import", str(po), str(sample)]) == 1
+    line = text[:text.index("charset=UTF-8")].count("\n") + 1
+    assert capsys.readouterr().err.startswith(f"{po}:{line}:1: error: the PO file says its "
+                                              "charset is ISO-8859-1: briefing reads UTF-8")
+    po.write_bytes(text.encode("latin-1", errors="replace"))
+    assert main(["translate", "import", str(po), str(sample)]) == 1
+    assert "error: the file is not valid UTF-8" in capsys.readouterr().err
+    assert (sample / "fr.md").read_bytes() == before

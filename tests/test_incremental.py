@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIB, MINIMAL, ROOT, SAMPLE, write_doc
+from pipeline import limits
 from pipeline.jobs import batch, cache
 from pipeline.house import style as house
 from pipeline.writers import FORMATS
@@ -216,3 +217,22 @@ def test_a_cache_entry_naming_a_fifo_is_never_read(tmp_path):
     os.mkfifo(fifo)
     manifest = cache.Manifest(tmp_path / "out")
     assert manifest.digest(fifo) is None and manifest.digest(Path("/dev/zero")) is None
+
+
+def test_a_file_larger_than_any_input_is_never_hashed(tmp_path):
+    """A manifest naming a file over the size limit of every input (a log, a disk image) as
+    an input costs no read: it counts as missing, so its output is rebuilt."""
+    huge = tmp_path / "huge"
+    with huge.open("wb") as stream:
+        stream.truncate(limits.IMAGE_BYTES + 1)  # sparse: nothing written
+    manifest = cache.Manifest(tmp_path / "out")
+    assert manifest.digest(huge) is None and cache.file_digest(huge) is None
+    small = tmp_path / "small"
+    small.write_bytes(b"x")
+    assert manifest.digest(small) == cache.file_digest(small) is not None
+
+
+def test_a_fifo_input_of_a_worker_is_never_read(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert cache.file_digest(fifo) is None

@@ -46,7 +46,7 @@ def test_time_limit_stops_one_document_only(documents, monkeypatch, capsys):
     monkeypatch.setattr(limits, "RENDER_SECONDS", 5)
     assert main(["build", str(root), "--format", "pdf", "--out", str(out)]) == 1
     captured = capsys.readouterr()
-    assert captured.err == f"{slow}: error: took longer than the 5 s time limit\n"
+    assert captured.err == f"{slow}: error: building the PDF took longer than the 5 s time limit\n"
     assert sorted(line.split(": wrote ")[0] for line in captured.out.splitlines()
                   if ": wrote " in line) == [str(first), str(last)]
     assert sorted(path.parent.name for path in out.rglob("*.pdf")) == ["a-first", "c-last"]
@@ -89,7 +89,7 @@ def test_a_worker_that_stops_answering_is_killed(tmp_path):
     result = patched(tmp_path, STUCK, "check", "-j", "2", *map(str, sources))
     assert result.returncode == 1
     assert sorted(line for line in result.stderr.splitlines() if ": error: " in line) == [
-        f"{source}: error: the worker was stopped: over the 1 s time or "
+        f"{source}: error: checking: the worker was stopped: over the 1 s time or "
         f"{limits.RENDER_MEMORY // limits.MiB} MiB memory limit, or it crashed"
         for source in sources[:2]]
 

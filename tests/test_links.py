@@ -6,12 +6,15 @@ import io
 import re
 import zipfile
 
+import pikepdf
 import pypdf
+import pytest
 
 from conftest import write_doc
 from pipeline.jobs import build
 from pipeline.translation import exchange, sync
 from pipeline.writers import render
+from pipeline.commands.cli import main
 
 SOURCE = """\
 ---
@@ -67,3 +70,31 @@ def test_a_bare_address_dropped_from_a_translation_fails_check(tmp_path, house_s
     write_doc(tmp_path / "doc", french.replace(" is at www.example.org/board", ""), name="fr.md")
     (problem,) = check.structure(source.with_name("fr.md"), house_style)
     assert "fr.md:7" in problem and "en.md:6" in problem and "URLs differ" in problem
+
+
+@pytest.mark.parametrize("link", ["annex.md", "../other/en.md", "/etc/passwd",
+                                  "data:image/png;base64,iVBORw0KGgo=", "ftp://example.org/x"])
+def test_a_link_no_reader_can_follow_is_an_error_at_its_line(link, tmp_path, capsys):
+    """A relative link became `file:///<build folder>/…` in the PDF (a leak and a dead link);
+    a data: link carried content into the web page."""
+    source = write_doc(tmp_path / "doc", "---\ntitle: Links\ndate: 2024-11-27\n"
+                       "index: IOR 53/8787/2024\n---\nSee the text.\n\nSee [the annex]"
+                       f"({link}).\n")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{source}:8:17: error: link '{link}' cannot be followed by a "
+                          "reader"), err
+    assert not any(out.rglob("*.*"))
+
+
+def test_links_a_reader_can_follow_are_kept(tmp_path):
+    source = write_doc(tmp_path / "doc", "---\ntitle: Links\ndate: 2024-11-27\n"
+                       "index: IOR 53/8787/2024\n---\n## Part\n\n[web](https://example.org/a), "
+                       "[mail](mailto:press@example.org), [phone](tel:+441234), [up](#part).\n")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", "pdf", "--out", str(out)]) == 0
+    (pdf,) = out.rglob("*.pdf")
+    uris = {str(annot.A.URI) for page in pikepdf.open(pdf).pages
+            for annot in page.get("/Annots", []) if "/URI" in annot.get("/A", {})}
+    assert uris == {"https://example.org/a", "mailto:press@example.org", "tel:+441234"}

@@ -3,6 +3,7 @@ script runs from them, sends each event whole, and says so when it cannot listen
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 
@@ -49,6 +50,17 @@ def test_images_come_with_a_policy_that_runs_no_script(server):
     assert status == 200 and headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "sandbox" in headers["Content-Security-Policy"]
+
+
+def test_an_image_is_served_through_the_checked_opener(server, tmp_path):
+    """A symbolic link to a file elsewhere is not followed; a FIFO is never opened for a read
+    that would wait forever."""
+    (tmp_path / "secret.png").write_bytes(b"SECRET")
+    os.symlink(tmp_path / "secret.png", server.source.parent / "link.png")
+    os.mkfifo(server.source.parent / "pipe.png")
+    assert get(server.port, "/link.png")[0] == 404
+    assert get(server.port, "/pipe.png")[0] == 404
+    assert get(server.port, "/../secret.png")[0] == 404
 
 
 def test_a_nul_in_the_address_is_not_found(server):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -188,3 +191,84 @@ def test_a_password_is_never_shown(url, shown, capsys):
     assert main(["index", "list", "--registry", url.replace("db.example", "127.0.0.1:9")]) == 1
     err = capsys.readouterr().err
     assert "s3cret" not in err and "***" in err
+
+
+HOLD = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE ai_index_counter SET next_number = next_number")
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_registry_held_by_another_writer(tmp_path, capsys, monkeypatch):
+    """Reads never wait for a writer; a writer waits a bounded time, then gets a one-line
+    error naming the process it waits for; a build goes on (here: nothing to wait for)."""
+    from pipeline.house import registry as registries
+    monkeypatch.setattr(registries, "BUSY_SECONDS", 1)
+    path = tmp_path / "registry.sqlite3"
+    source = write_doc(tmp_path / "source" / "one", MINIMAL)
+    assert main(["index", "import", str(tmp_path / "source"), "--registry", str(path)]) == 0
+    assert main(["index", "reserve", "--series", "IOR", "--subject", "53", "--year", "2024",
+                 "--registry", str(path)]) == 0
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        capsys.readouterr()
+        assert main(["index", "list", "--registry", str(path)]) == 0
+        assert "IOR 53/8787/2024" in capsys.readouterr().out
+        cited = write_doc(tmp_path / "cites", MINIMAL.replace("Text with", "See [@IOR5387872024]. Text with")
+                          .replace("8787", "8788"))
+        assert main(["build", str(cited), "--format", "html", "--out", str(tmp_path / "out"),
+                     "--registry", str(path)]) == 0
+        page = next((tmp_path / "out").rglob("*.html")).read_text(encoding="utf-8")
+        assert "A minimal briefing" in page  # the registry's title of the cited document
+        assert main(["index", "reserve", "--series", "IOR", "--subject", "53",
+                     "--registry", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"briefing: error: the registry {path} is locked by pid "
+                              f"{holder.pid} ("), err
+        assert "still after 1 s: try again when it has finished" in err
+        assert "Traceback" not in err and len(err.splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["index", "reserve", "--series", "IOR", "--subject", "53", "--year", "2024",
+                 "--registry", str(path)]) == 0
+    assert capsys.readouterr().out == "IOR 53/8789/2024\n"
+
+
+def test_a_damaged_registry_hands_out_nothing_and_lists_in_one_line(tmp_path, capsys):
+    path = tmp_path / "registry.sqlite3"
+    with open_registry(str(path)) as registry:
+        for n in range(400):
+            registry.register(AIIndex("IOR", 53, n, 2024), f"Document {n} " + "x" * 200, f"d{n}")
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = "
+                          "'ai_index_documents'").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    leaf = (root + 3 - 1) * page  # a page of the table's rows, past its root
+    data[leaf + 8:leaf + 200] = b"\xff" * 192  # its cell pointers, garbage
+    path.write_bytes(bytes(data))
+    reserve = ["index", "reserve", "--series", "IOR", "--subject", "53", "--year", "2024",
+               "--registry", str(path)]
+    assert main(reserve) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"briefing: error: the registry {path} is damaged ("), err
+    assert "no number is handed out; restore it from a backup" in err
+    assert main(["index", "list", "--registry", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"briefing: error: cannot read the registry {path}: "), err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    cites = "".join(f"See [@{{IOR 53/{n:04}/2024}}]. " for n in range(0, 400, 7))
+    source = write_doc(tmp_path / "cites", MINIMAL.replace("Text with", cites + "Text with"))
+    assert main(["build", str(source), "--format", "html", "--out", str(tmp_path / "out"),
+                 "--registry", str(path)]) == 0  # without the registry's titles
+    err = capsys.readouterr().err
+    assert f"briefing: warning: cannot read the registry {path}: " in err, err
+    assert "built without the registry's titles" in err and "Traceback" not in err

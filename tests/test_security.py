@@ -3,10 +3,16 @@ traceback, never a file read from outside the document and house style folders, 
 network connection, and never a half-written output."""
 from __future__ import annotations
 
+import base64
+import io
 import os
 import select
+import signal
 import socket
+import struct
 import textwrap
+import threading
+import zlib
 
 import pikepdf
 import pypdf
@@ -15,7 +21,7 @@ from PIL import Image
 
 from conftest import MINIMAL, write_doc
 from pipeline.jobs import build
-from pipeline import limits
+from pipeline import files, limits
 from pipeline.translation import xliff
 from pipeline.commands.cli import main
 from pipeline.errors import SourceError
@@ -116,22 +122,141 @@ def test_image_from_the_network_is_refused_without_a_connection(tmp_path, capsys
     assert not listener.connected()
 
 
-def test_symlink_pointing_outside_the_folder(tmp_path, capsys):
+def test_symlinks_are_refused_for_every_file_a_document_reads(tmp_path, capsys):
     outside = tmp_path / "outside"
     outside.mkdir()
     Image.new("RGB", (10, 10)).save(outside / "real.png")
     (outside / "refs.bib").write_text("@misc{k, title={Secret}, year={2024}}\n")
+    (outside / "secret.md").write_text(HEAD + "The secret text.\n")
     folder = tmp_path / "doc"
     source = write_doc(folder, HEAD + "![x](real.png)\n")
     os.symlink(outside / "real.png", folder / "real.png")
-    build_fails(source, tmp_path / "out", capsys, "6:6", "image 'real.png' lies outside")
+    build_fails(source, tmp_path / "out", capsys, "6:6", "image 'real.png' is a symbolic link")
 
     write_doc(folder, HEAD + "Text [@k].\n")
     os.symlink(outside / "refs.bib", folder / "references.bib")
     assert main(["check", str(source)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{folder / 'references.bib'}:1:1: error: bibliography file "
-                          "'references.bib' lies outside the document folder"), err
+                          "'references.bib' is a symbolic link"), err
+
+    source.unlink()
+    os.symlink(outside / "secret.md", source)
+    build_fails(source, tmp_path / "out", capsys, "1:1", "the source file is a symbolic link")
+
+    source.unlink()
+    write_doc(folder, HEAD.replace("title:", "original: fr\ntitle:"), name="en.md")
+    os.symlink(outside / "secret.md", folder / "fr.md")
+    assert main(["check", str(source)]) == 1
+    assert "the source file is a symbolic link" in capsys.readouterr().err
+
+
+def test_a_fifo_source_is_refused_at_once(tmp_path, capsys):
+    """A FIFO (or device) named like a source is refused, never opened for a read that
+    would wait forever, in the main process as in the workers."""
+    folder = tmp_path / "doc"
+    write_doc(folder)
+    os.mkfifo(folder / "fr.md")
+    os.mkfifo(folder / "references.bib")
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the build hangs"))
+    signal.alarm(20)
+    try:
+        assert main(["build", str(folder), "--out", str(tmp_path / "out")]) == 1
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    err = capsys.readouterr().err
+    assert f"{folder / 'fr.md'}:1:1: error: the source file is not a regular file" in err, err
+    assert "bibliography file 'references.bib' is not a regular file" in err, err
+
+
+def test_an_image_is_read_once_so_a_swap_after_reading_leaks_nothing(tmp_path, house_style):
+    """The web page and the Word file embed the bytes checked when the source was read: a
+    file swapped for a link to a secret afterwards is never read."""
+    secret = tmp_path / "secret.png"
+    Image.new("RGB", (7, 7), (1, 2, 3)).save(secret)
+    folder = tmp_path / "doc"
+    source = write_doc(folder, HEAD + "![x](x.png)\n")
+    Image.new("RGB", (10, 10), (255, 0, 0)).save(folder / "x.png")
+    doc = build.load(source, house_style)
+    (folder / "x.png").unlink()
+    os.symlink(secret, folder / "x.png")
+    from pipeline.writers import render
+    encoded = base64.b64encode(secret.read_bytes()).decode()
+    assert encoded not in html.page(doc, house_style)
+    assert secret.read_bytes() not in render(doc, house_style, "docx")
+    pdf = pikepdf.open(io.BytesIO(render(doc, house_style, "pdf")))
+    widths = [int(obj.Width) for obj in pdf.objects
+              if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+    assert widths == [10]  # the 10-pixel image read with the source, not the 7-pixel secret
+
+
+def test_a_file_swapped_for_a_symlink_while_read_is_never_followed(tmp_path):
+    """200 reads while another thread swaps the file for a link to a secret and back: each
+    read gives the file's bytes or a refusal, never the secret."""
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (tmp_path / "secret").write_bytes(b"SECRET")
+    target, stop = folder / "x.png", threading.Event()
+
+    def swap():
+        while not stop.is_set():
+            (folder / "real").write_bytes(b"PUBLIC")
+            os.replace(folder / "real", target)
+            os.symlink(tmp_path / "secret", folder / "link")
+            os.replace(folder / "link", target)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    seen = set()
+    try:
+        for _ in range(200):
+            try:
+                seen.add(files.read_inside(target, folder, 100, "image"))
+            except SourceError as err:
+                seen.add(err.message)
+    finally:
+        stop.set()
+        swapper.join()
+    assert b"SECRET" not in seen and b"PUBLIC" in seen, seen
+    assert "image is a symbolic link: copy the file into the document folder" in seen, seen
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_a_decompression_bomb_png_is_refused_for_every_format(fmt, tmp_path, capsys):
+    """30000 x 30000 pixels in about 100 kB: refused from its header, before any decoding."""
+    folder = tmp_path / "doc"
+    source = write_doc(folder, HEAD + "![bomb](bomb.png)\n")
+    (folder / "bomb.png").write_bytes(png_bomb(30_000))
+    assert (folder / "bomb.png").stat().st_size < 1_000_000
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", fmt, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{source}:6:9: error: image 'bomb.png' has more than the 50 "
+                          "million pixels limit"), err
+    assert not any(out.rglob("*.*"))
+
+
+def test_an_image_over_the_pixel_limit_says_its_size(tmp_path, capsys):
+    folder = tmp_path / "doc"
+    source = write_doc(folder, HEAD + "![big](big.png)\n")
+    (folder / "big.png").write_bytes(png_bomb(8_000))
+    assert main(["check", str(source)]) == 1
+    assert capsys.readouterr().err == (f"{source}:6:8: error: image 'big.png' has 8000 x 8000 "
+                                       "pixels, more than the 50 million limit\n")
+
+
+def png_bomb(side: int) -> bytes:
+    """A valid black-and-white PNG of `side` x `side` pixels, all zero: tiny once compressed."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    row = b"\0" * (1 + (side + 7) // 8)
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
 
 
 def test_svg_referring_to_other_files_is_refused(tmp_path, capsys):
@@ -241,6 +366,37 @@ def test_invalid_utf8_is_an_error_at_its_byte(tmp_path, capsys):
     build_fails(source, tmp_path / "out", capsys, "10:7", "the file is not valid UTF-8")
 
 
+def test_an_original_with_invalid_utf8_is_an_error_at_its_byte(tmp_path, capsys):
+    folder = tmp_path / "doc"
+    original = write_doc(folder)
+    original.write_bytes(original.read_bytes().replace(b"title: A", b"title: \xff A"))
+    translation = write_doc(folder, MINIMAL.replace("---\ntitle:", "---\noriginal: en\ntitle:"),
+                            name="fr.md")
+    assert main(["check", str(translation)]) == 1
+    err = capsys.readouterr().err
+    assert f"{original}:2:8: error: the file is not valid UTF-8" in err, err
+    assert "internal error" not in err, err
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf"])
+@pytest.mark.parametrize("where", ["en.md", "references.bib"])
+def test_a_control_character_is_an_error_at_its_place(fmt, where, tmp_path, capsys):
+    """XML (Word, and the web page) cannot hold U+0000 to U+001F but tab and line ends."""
+    source = write_doc(tmp_path / "doc", HEAD + "Text [@k].\n\nA bell\x07 rings.\n",
+                       bib="@misc{k,\n  title = {Sec\x0bret},\n  year = {2024},\n}\n")
+    other = "references.bib" if where == "en.md" else "en.md"
+    path = source.parent / other
+    path.write_text(path.read_text().replace("\x07", "").replace("\x0b", ""))
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", fmt, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    place = f"{source}:8:7" if where == "en.md" else f"{source.parent / where}:2:15"
+    code = "0007" if where == "en.md" else "000B"
+    assert err.startswith(f"{place}: error: the control character U+{code} is not allowed in "
+                          "text"), err
+    assert not any(out.rglob("*.*"))
+
+
 @pytest.mark.parametrize("encode", [
     lambda text: b"\xef\xbb\xbf" + text.encode(),  # byte-order mark
     lambda text: text.replace("\n", "\r\n").encode(),  # CRLF
@@ -310,3 +466,31 @@ def test_xliff_units_and_syntax_errors(tmp_path):
     path.write_text(path.read_text().replace("</target>", "</targt>"))
     with pytest.raises(SourceError, match=r"fr.xlf:5:\d+: error: not well-formed XML"):
         xliff.units(path)
+
+
+def test_a_newline_in_a_folder_name_forges_no_log_line(tmp_path, capsys):
+    """Each message is one line whatever the names: a control character is escaped."""
+    root = tmp_path / "source"
+    forged = "doc\nbriefing: error: forged"
+    bad = write_doc(root / forged, MINIMAL.replace("## A section", "# A title"))
+    good = write_doc(root / "good\rx")
+    assert main(["build", str(root), "--format", "html", "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines() + captured.out.splitlines()
+    assert not any(line.startswith("briefing: error: forged") for line in lines), lines
+    escaped = str(bad).replace("\n", "\\n")
+    assert f"{escaped}:8:1: error: a '#' heading is not allowed" in captured.err
+    assert str(good).replace("\r", "\\r") + ": wrote " in captured.out
+
+
+def test_a_sync_record_that_is_a_symlink_is_refused(tmp_path, capsys):
+    folder = tmp_path / "doc"
+    write_doc(folder)
+    write_doc(folder, MINIMAL.replace("---\ntitle:", "---\noriginal: en\ntitle:"), name="fr.md")
+    (tmp_path / "secret.json").write_text('{"units": []}')
+    (folder / ".translations").mkdir()
+    os.symlink(tmp_path / "secret.json", folder / ".translations" / "fr.json")
+    assert main(["translate", "status", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{folder / '.translations' / 'fr.json'}:1:1: error: the sync record "
+                          "is a symbolic link"), err

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .. import files, limits
 from ..jobs import batch, build
 from ..errors import SourceError
 from ..writers import PRINTED, WEB_PAGE
@@ -166,11 +167,14 @@ def _handler(preview: Preview):
             elif path == "/events":
                 self._events()
             else:
-                file = os.path.realpath(folder / path.lstrip("/"))
-                kind = mimetypes.guess_type(file)[0] or ""
-                if (os.path.commonpath([folder, file]) == str(folder) and os.path.isfile(file)
-                        and kind.startswith("image/")):
-                    self._send(Path(file).read_bytes(), kind, image=True)
+                kind = mimetypes.guess_type(path)[0] or ""
+                try:  # the checked opener: no link, FIFO or device, inside the folder
+                    body = kind.startswith("image/") and files.read_inside(
+                        folder / path.lstrip("/"), folder, limits.IMAGE_BYTES, "image")
+                except SourceError:
+                    body = None
+                if body:
+                    self._send(body, kind, image=True)
                 else:
                     self.send_error(404)
 

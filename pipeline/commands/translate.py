@@ -110,18 +110,25 @@ def _import(args, house) -> int:
     imported = (exchange.import_po if args.file.suffix == ".po" else exchange.import_xliff)(args.file)
     original = imported.document
     translation = _target(imported, args.docs or [args.sources])
-    if not translation.is_file():  # a new language
-        if not imported.texts:
+    started = not translation.is_file()  # a new language
+    if started:
+        if not imported.targets:
             raise SourceError(args.file, f"no translated unit in it: {translation} not started")
         writeback.start(sync.start(translation, house))
-    p = sync.pair(translation, house)
-    by_id = {s.unit.id: s for s in p.states}
-    for ident in imported.texts.keys() - by_id.keys():
-        warn(args.file, f"unit '{ident}' is no longer in {original}: skipped")
-    texts = {i: text for i, text in imported.texts.items() if i in by_id and
-             (by_id[i].target is None or by_id[i].target.text != text)}
-    writeback.write(p, texts)
-    sources = {i: imported.sources[i] for i in imported.texts if i in by_id}
+    try:
+        p = sync.pair(translation, house)
+        by_id = {s.unit.id: s for s in p.states}
+        for ident in imported.targets.keys() - by_id.keys():
+            warn(args.file, f"unit '{ident}' is no longer in {original}: skipped")
+        read = {i: target(by_id[i].unit) for i, target in imported.targets.items() if i in by_id}
+        texts = {i: text for i, (text, _) in read.items()
+                 if by_id[i].target is None or by_id[i].target.text != text}
+        writeback.write(p, texts)
+    except BaseException:
+        if started:  # nothing written: not even the new language's first draft
+            translation.unlink()
+        raise
+    sources = {i: source for i, (_, source) in read.items()}
     sync.save(sync.pair(translation, house), sources)
     print(f"{translation}: {len(texts)} units written, {len(sources)} synced")
     return 0
@@ -139,6 +146,10 @@ def _target(imported: exchange.Imported, folders: list[Path]) -> Path:
                           f"translated into {imported.lang!r}; an exchange file may only write "
                           "a <lang>.md beside a <lang>.md original under "
                           + ", ".join(str(f) for f in folders))
+    if imported.source_lang and imported.source_lang != original.stem:
+        raise SourceError(imported.where, f"the file translates from {imported.source_lang!r} "
+                          f"(source-language), but names the original {original.name}: "
+                          "export the file again from that original")
     return original.with_name(f"{imported.lang}.md")
 
 

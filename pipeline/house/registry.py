@@ -25,6 +25,7 @@ from ..project import Project, is_url
 from .ai_index import COUNTER_SIZE, AIIndex
 
 RESERVED, PUBLISHED = "reserved", "published"
+BUSY_SECONDS = 30  # how long a writer waits for another to finish with an SQLite registry
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS ai_index_counter (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -79,7 +80,7 @@ def open_registry(location: str, create: bool = True) -> "Registry":
     path = Path(location)
     if not create and not (path.is_file() and path.stat().st_size):  # an empty file is none
         raise NoRegistry(f"no registry at {location} (run 'briefing index import' to make one)")
-    return SqliteRegistry(Path(location))
+    return SqliteRegistry(Path(location), create)
 
 
 def open_for_reading(location: str, quiet: bool = False) -> "Registry | None":
@@ -102,9 +103,12 @@ class Registry:
     schema_lock = ""
     counter_lock = ""
 
-    def __init__(self, location: str):
+    def __init__(self, location: str, create: bool = True):
+        """Open the registry; with `create`, make its tables if missing."""
         self.location = location
         self._db = self._connect()
+        if not create:
+            return
         with self._transaction() as cursor:
             if self.schema_lock:
                 cursor.execute(self.schema_lock)
@@ -127,6 +131,7 @@ class Registry:
             raise RegistryError(f"the counter hands out four-digit numbers: {year} is before "
                                 "the four-digit era")
         with self._transaction() as cursor:
+            self._check_integrity(cursor)
             self._run(cursor, "INSERT INTO ai_index_counter (id, next_number) VALUES (1, 0) "
                               "ON CONFLICT (id) DO NOTHING")
             if self.counter_lock:
@@ -173,12 +178,12 @@ class Registry:
                       "AND number = ? AND year = ?", *_key(index))
 
     def get(self, index: AIIndex) -> Entry | None:
-        with self._transaction() as cursor:
+        with self._reading() as cursor:
             return self._get(cursor, index)
 
     def entries(self) -> list[Entry]:
         """Every registered document, by year then number."""
-        with self._transaction() as cursor:
+        with self._reading() as cursor:
             rows = self._all(cursor, f"SELECT {_COLUMNS} FROM ai_index_documents "
                                      "ORDER BY year, number, series, subject")
         return [_entry(row) for row in rows]
@@ -213,6 +218,9 @@ class Registry:
         self._run(cursor, sql, *params)
         return cursor.fetchall()
 
+    def _check_integrity(self, cursor) -> None:
+        """Before a number is handed out: RegistryError if the storage is damaged."""
+
     def _connect(self):
         raise NotImplementedError
 
@@ -222,35 +230,103 @@ class Registry:
         violation becomes a RegistryError."""
         raise NotImplementedError
 
+    @contextmanager
+    def _reading(self):
+        """A transaction that only reads (and waits for no writer), yielding a cursor."""
+        raise NotImplementedError
+
 
 class SqliteRegistry(Registry):
-    """An SQLite file: `BEGIN IMMEDIATE` takes the database's write lock for the whole
-    transaction, and other writers wait for it (up to the busy timeout)."""
+    """An SQLite file in WAL mode: `BEGIN IMMEDIATE` takes the database's write lock for the
+    whole transaction, and other writers wait for it (up to `BUSY_SECONDS`, then a
+    RegistryError naming the process that holds it); readers never wait for a writer."""
 
-    def __init__(self, path: Path):
-        super().__init__(str(path))
+    def __init__(self, path: Path, create: bool = True):
+        super().__init__(str(path), create)
 
     def _connect(self):
         try:
-            db = sqlite3.connect(self.location, timeout=60, isolation_level=None)
+            db = sqlite3.connect(self.location, timeout=BUSY_SECONDS, isolation_level=None)
             db.execute("PRAGMA journal_mode = WAL")
         except sqlite3.Error as err:
-            raise RegistryError(f"cannot open the registry {self.location}: {err}") from None
+            raise self._failure(err) from None
         return db
+
+    def _check_integrity(self, cursor) -> None:
+        problems = [row[0] for row in cursor.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise RegistryError(f"the registry {self.location} is damaged ({problems[0]}): no "
+                                "number is handed out; restore it from a backup")
 
     @contextmanager
     def _transaction(self):
-        cursor = self._db.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        with self._guarded():
+            cursor = self._db.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except sqlite3.IntegrityError as err:
+                cursor.execute("ROLLBACK")
+                raise RegistryError(f"the registry refused the change: {err}") from None
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    @contextmanager
+    def _reading(self):
+        with self._guarded():
+            cursor = self._db.cursor()
+            cursor.execute("BEGIN")
+            try:
+                yield cursor
+            finally:
+                cursor.execute("ROLLBACK")
+
+    @contextmanager
+    def _guarded(self):
+        """SQLite's own errors (locked, damaged, not a database) as one-line RegistryErrors."""
         try:
-            yield cursor
-        except sqlite3.IntegrityError as err:
-            cursor.execute("ROLLBACK")
-            raise RegistryError(f"the registry refused the change: {err}") from None
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        cursor.execute("COMMIT")
+            yield
+        except sqlite3.Error as err:
+            raise self._failure(err) from None
+
+    def _failure(self, err: sqlite3.Error) -> RegistryError:
+        if "locked" in str(err) or "busy" in str(err):
+            holders = ", ".join(_holders(self.location)) or "another process"
+            return RegistryError(f"the registry {self.location} is locked by {holders}, still "
+                                 f"after {BUSY_SECONDS} s: try again when it has finished")
+        return RegistryError(f"cannot read the registry {self.location}: {err}")
+
+
+def _holders(path: str) -> list[str]:
+    """The processes holding a lock on the SQLite file `path` or its WAL files (from Linux's
+    /proc/locks), as `pid N (command)`; empty where that is not known."""
+    inodes = set()
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            info = os.stat(name)
+        except OSError:
+            continue
+        inodes.add((os.major(info.st_dev), os.minor(info.st_dev), info.st_ino))
+    found = []
+    try:
+        locks = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return []
+    for line in locks:
+        fields = line.split()
+        if len(fields) < 6 or "->" in fields:
+            continue
+        pid, (major, minor, inode) = fields[4], fields[5].split(":")
+        if (int(major, 16), int(minor, 16), int(inode)) in inodes and pid != str(os.getpid()):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                command = b"?"
+            command = " ".join(command.decode(errors="replace").split())  # one line
+            found.append(f"pid {pid} ({command[:60]})")
+    return sorted(set(found))
 
 
 class PostgresRegistry(Registry):
@@ -280,6 +356,8 @@ class PostgresRegistry(Registry):
         except psycopg.errors.IntegrityError as err:
             raise RegistryError("the registry refused the change: "
                                 f"{' '.join(str(err).split())}") from None
+
+    _reading = _transaction  # PostgreSQL's readers never wait for its writers
 
 
 def _key(index: AIIndex) -> tuple:

@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 from .. import limits
-from ..errors import LayoutError, SourceError
+from ..errors import LayoutError, SourceError, shown
 from ..files import write_atomic
 from ..writers import FORMATS, PRINTED, render
 from . import build
@@ -111,21 +111,28 @@ def work(job: Job, seconds: float, memory: int) -> Result:
         except SourceError as err:
             result.error = str(err)
         except (OSError, LayoutError) as err:
-            result.error = f"{job.source}: error: {err}"
+            result.error = f"{shown(job.source)}: error: {err}"
         except limits.LimitExceeded:
-            result.error = f"{job.source}: error: took longer than the {seconds:g} s time limit"
+            result.error = (f"{shown(job.source)}: error: {_doing(job)} took longer than the "
+                            f"{seconds:g} s time limit")
             result.spent = True
         except MemoryError:
-            result.error = (f"{job.source}: error: needs more than the "
+            result.error = (f"{shown(job.source)}: error: needs more than the "
                             f"{memory // limits.MiB} MiB memory limit")
             result.spent = True
         except Exception as err:  # a bug: reported for this document, traceback for --debug
-            result.error = f"{job.source}: error: internal error: {type(err).__name__}: {err}"
+            result.error = f"{shown(job.source)}: error: internal error: {type(err).__name__}: {err}"
             result.trace = traceback.format_exc()
     result.warnings = stderr.getvalue()
     result.seconds = time.perf_counter() - start
     gc.collect()  # a render leaves cyclic garbage (box trees): free it, memory stays flat
     return result
+
+
+def _doing(job: Job) -> str:
+    """What the job does, for its messages: `building the PDF`, `checking`, `preflight`."""
+    return ("preflight" if job.preflight else f"building the {job.fmt.upper()}" if job.fmt
+            else "checking")
 
 
 def _work(job: Job, result: Result) -> None:
@@ -173,8 +180,8 @@ def _preflight(job: Job, doc, house, result: Result) -> None:
     findings = pdf.preflight(doc, house, build.output_path(doc, house, job.out, PRINTED.name))
     for finding in findings:
         if finding.level != "error":
-            print(f"{job.source}: {finding}", file=sys.stderr)
-    result.error = "\n".join(f"{job.source}: {finding}" for finding in findings
+            print(f"{shown(job.source)}: {finding}", file=sys.stderr)
+    result.error = "\n".join(f"{shown(job.source)}: {finding}" for finding in findings
                               if finding.level == "error") or None
 
 
@@ -282,7 +289,7 @@ def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
         with Workers(min(workers, len(jobs))) as own:
             return execute(jobs, workers, done, own)
     seconds, memory = limits.RENDER_SECONDS, limits.RENDER_MEMORY
-    stopped = (f"error: the worker was stopped: over the {seconds:g} s time or "
+    stopped = (f"the worker was stopped: over the {seconds:g} s time or "
                f"{memory // limits.MiB} MiB memory limit, or it crashed")
     waiting = deque((job, False) for job in jobs)  # (job, retried)
     running = {}  # future -> (lane, job, retried, deadline)
@@ -304,9 +311,9 @@ def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
                 if not retried and code != -signal.SIGXCPU:
                     waiting.appendleft((job, True))
                     continue
-                result = Result(job, error=f"{job.source}: {stopped}")
+                result = Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: {stopped}")
             except Exception as err:  # the result could not come back: a bug
-                result = Result(job, error=f"{job.source}: error: internal error: "
+                result = Result(job, error=f"{shown(job.source)}: error: internal error: "
                                 f"{type(err).__name__}: {err}", trace=traceback.format_exc())
             if result.spent:
                 pool.replace(lane)
@@ -317,7 +324,8 @@ def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
                 del running[future]
                 pool.replace(lane)
                 free.append(lane)
-                done(Result(job, error=f"{job.source}: {stopped}", retried=retried))
+                done(Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: {stopped}",
+                            retried=retried))
 
 
 def plan(sources: Iterable[Path], formats: Iterable[str | None], out: Path | None,
@@ -347,7 +355,7 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
             summary.skipped.append(job)
             summary.outputs[job] = job.out / manifest.entry(job.source, job.fmt)[0]
             if verbosity > 0:
-                print(f"{job.source}: up to date: {summary.outputs[job]}", flush=True)
+                print(f"{shown(job.source)}: up to date: {shown(summary.outputs[job])}", flush=True)
         else:
             inputs[job] = manifest.inputs(job.source, job.fmt, job.house)
             todo.append(job)
@@ -400,7 +408,7 @@ class _Lines:
             print(result.trace, end="", file=sys.stderr, flush=True)
         timing = f" ({result.seconds:.2f} s)" if self.verbosity > 0 else ""
         if result.output and self.verbosity >= 0:
-            print(f"{result.job.source}: wrote {result.output}{timing}", flush=True)
+            print(f"{shown(result.job.source)}: wrote {shown(result.output)}{timing}", flush=True)
 
 
 class _Bar(_Lines):

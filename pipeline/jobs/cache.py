@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from stat import S_ISREG
 
+from .. import limits
 from ..files import write_atomic
 from ..writers import FORMATS
 
@@ -34,12 +35,17 @@ PIPELINE = Path(__file__).resolve().parent.parent
 
 
 def file_digest(path: Path) -> str | None:
-    """SHA-256 of the file's bytes; None when there is no such file."""
+    """SHA-256 of the file's bytes; None when there is no such file, or it is no regular file
+    (a FIFO or device is never read: it may never end) or larger than any input may be."""
     try:
-        with open(path, "rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode) or info.st_size > limits.IMAGE_BYTES:
+            return None
+        return hashlib.sha256(stream.read(limits.IMAGE_BYTES + 1)).hexdigest()
 
 
 def static_inputs(house: Path, fmt: str) -> list[Path]:
@@ -97,7 +103,7 @@ class Manifest:
             stat = os.stat(key)
         except FileNotFoundError:
             stat = None
-        if stat is None or not S_ISREG(stat.st_mode):
+        if stat is None or not S_ISREG(stat.st_mode) or stat.st_size > limits.IMAGE_BYTES:
             self._digests[key] = None  # a FIFO or device is never read (it may never end)
             return None
         known = self.files.get(key)

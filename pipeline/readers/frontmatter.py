@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import limits
+from .. import files, limits
 from ..errors import SourceError, warn
 from ..model import Location, Meta
 
@@ -153,9 +153,8 @@ def _inherit(data: dict, values: dict, path: Path) -> str:
     """Fill `data` with the original's keys it lacks; return the original's language."""
     source = original_source(path, data, values)
     lang = source.stem
-    limits.check_size(source, limits.SOURCE_BYTES, "source file")
-    original, original_values = load(split(source.read_text(encoding="utf-8-sig"), source),
-                                      source)
+    text = files.read_text_inside(source, path.parent, limits.SOURCE_BYTES, "the source file")
+    original, original_values = load(split(text, source), source)
     if "original" in original:
         raise SourceError(original_values["original"], f"{path.name} names {source.name} as its "
                           "original, which is itself a translation")

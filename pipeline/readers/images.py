@@ -1,33 +1,37 @@
 """Images referenced from Markdown: PNG, JPEG or SVG files inside the document's folder.
 
-Checked when the source is read, so `briefing check` reports a bad image at its Markdown line:
-the address must be a relative file name, resolve (symbolic links followed) inside the
-document's folder, name a file of a known kind and size, and an SVG may refer to nothing but
-itself and `data:` URLs. The renderer's sandbox (`sandbox.py`) enforces the folder rule again;
-this module gives the author an error at the right line. The SVG check is ours because no
-library answers "does this SVG load anything from elsewhere"; lxml parses it (no entities, no
-network).
+Checked and read once, when the source is read, so `briefing check` reports a bad image at
+its Markdown line and every format gets the same checked bytes (`Image.data`), never the
+file again: the address must be a relative file name of a known kind, the file a regular
+file inside the document's folder (`files.read_inside`: no symbolic link, no FIFO or device,
+within the size limit); a PNG or JPEG must decode (Pillow) to at most `limits.IMAGE_PIXELS`
+pixels, counted before decoding (a small file can unpack to gigabytes); an SVG may refer to
+nothing but itself and `data:` URLs. The SVG check is ours because no library answers "does
+this SVG load anything from elsewhere"; lxml parses it (no entities, no network).
 """
 from __future__ import annotations
 
+import io
 import re
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+from PIL import Image as Pillow, ImageFile
 
-from .. import limits
+from .. import files, limits
 from ..errors import SourceError
 from ..model import Location
 
-SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",),
-              ".jpeg": (b"\xff\xd8\xff",), ".svg": (b"<",)}
+FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
 _URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)""")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
-def check(url: str, folder: Path, location: Location) -> Path:
-    """The file an image's `url` names, after the checks above (SourceError at `location`)."""
+def check(url: str, folder: Path, location: Location) -> bytes:
+    """The bytes of the file an image's `url` names, after the checks above (SourceError at
+    `location`)."""
     def refuse(problem: str):
         raise SourceError(location, f"image '{url}' {problem}")
 
@@ -36,27 +40,49 @@ def check(url: str, folder: Path, location: Location) -> Path:
         refuse("must be a file name relative to the document folder, not an address")
     if not parts.path:
         refuse("has no file name")
-    path = folder / unquote(parts.path)
-    if not limits.inside(path, [folder]):
-        refuse("lies outside the document folder")
-    if not path.is_file():
-        refuse("not found in the document folder")
-    kind = path.suffix.lower()
-    if kind not in SIGNATURES:
+    data = files.read_inside(folder / unquote(parts.path), folder, limits.IMAGE_BYTES,
+                             f"image '{url}'", location)
+    kind = kind_of(url)
+    if kind is None:
         refuse("must be a PNG, JPEG or SVG file")
-    limits.check_size(path, limits.IMAGE_BYTES, "image", location)
-    data = path.read_bytes()
-    if not data.lstrip().startswith(SIGNATURES[kind]):
-        refuse(f"is not a {kind[1:].upper()} file")
-    if kind == ".svg":
-        problem = _svg_problem(data)
-        if problem:
-            refuse(problem)
-    return path
+    problem = _svg_problem(data) if kind == "SVG" else _raster_problem(data, kind)
+    if problem:
+        refuse(problem)
+    return data
+
+
+def kind_of(url: str) -> str | None:
+    """The image format its address names by its extension: PNG, JPEG, SVG, or None."""
+    return FORMATS.get(Path(unquote(urlsplit(url).path)).suffix.lower())
+
+
+def _raster_problem(data: bytes, kind: str) -> str | None:
+    """Why these bytes are no usable PNG or JPEG, or None: the pixels are counted from the
+    header, then the whole image is decoded, refusing a truncated one (which WeasyPrint, once
+    imported, has Pillow accept in the whole process)."""
+    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Pillow.DecompressionBombWarning)
+            with Pillow.open(io.BytesIO(data), formats=[kind]) as image:
+                pixels = image.width * image.height
+                if pixels > limits.IMAGE_PIXELS:
+                    return (f"has {image.width} x {image.height} pixels, more than the "
+                            f"{limits.IMAGE_PIXELS // 1_000_000} million limit")
+                image.load()
+    except Pillow.DecompressionBombError:
+        return f"has more than the {limits.IMAGE_PIXELS // 1_000_000} million pixels limit"
+    except Exception:  # Pillow raises what its decoders raise (OSError, SyntaxError…)
+        return f"is not a readable {kind} file"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+    return None
 
 
 def _svg_problem(data: bytes) -> str | None:
     """Why this SVG cannot be used, or None."""
+    if not data.lstrip().startswith(b"<"):
+        return "is not a SVG file"
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as err:

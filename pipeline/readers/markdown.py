@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -16,11 +16,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from . import frontmatter, images
-from .. import limits, model as m
+from .. import files, limits, model as m
 from .citation_syntax import citation_plugin
 from ..errors import SourceError
 from ..house.style import HouseStyle
 
+LINK_SCHEMES = ("https", "http", "mailto", "tel")
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -43,16 +44,9 @@ def markdown(quotes: str) -> MarkdownIt:
 
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (a byte-order mark is dropped), any line endings."""
-    limits.check_size(path, limits.SOURCE_BYTES, "source file")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise SourceError(m.Location(path, line, column), "the file is not valid UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """A source file's text (`files.read_text_inside`): a regular file in its folder, not a
+    symbolic link, within the size limit, UTF-8 without control characters."""
+    return files.read_text_inside(path, path.parent, limits.SOURCE_BYTES, "the source file")
 
 
 def read(path: Path, house: HouseStyle) -> m.Document:
@@ -227,6 +221,7 @@ class _Converter:
             elif kind == "strong":
                 result.append(m.Strong(self._inlines(node.children)))
             elif kind == "link":
+                self._check_link(node)
                 result.append(m.Link(node.attrs["href"], self._inlines(node.children),
                                      node.attrs.get("title", "")))
             elif kind == "image":
@@ -235,6 +230,10 @@ class _Converter:
                 result.append(self._note_ref(node))
             elif kind == "cite":
                 items = [m.CiteItem(key, prefix, locator) for prefix, key, locator in node.meta["items"]]
+                if len(items) > limits.CITATION_KEYS:
+                    raise SourceError(self.locate(node.content[:50]), f"a citation of "
+                                      f"{len(items)} sources: at most {limits.CITATION_KEYS} in "
+                                      "one citation (split it)")
                 result.append(m.Cite(items, self.locate(node.content),
                                      node.content if node.meta.get("uncommaed") else ""))
             else:
@@ -246,8 +245,21 @@ class _Converter:
         written = self.find(f"]({url}") or self.find(f"]({unquote(url)}")
         location = (m.Location(self.path, written.line, written.column + 2) if written
                     else self.locate("!["))
-        images.check(url, self.path.parent, location)
-        return m.Image(url, node.content, location)
+        return m.Image(url, node.content, location, images.check(url, self.path.parent, location))
+
+    def _check_link(self, node) -> None:
+        """A link must go where every reader of every format can follow it: an address on the
+        web (`https:`, `http:`), `mailto:` or `tel:`, or a place in the document (`#id`). A
+        relative name would point into the build's folder (`file:///…` in the PDF), and
+        `data:` carries content no reader expects to open."""
+        url = node.attrs["href"]
+        if url.startswith("#") or urlsplit(url).scheme.lower() in LINK_SCHEMES:
+            return
+        written = self.find(f"]({url}") or self.find(f"]({unquote(url)}")
+        location = (m.Location(self.path, written.line, written.column + 2) if written
+                    else self.locate("]("))
+        raise SourceError(location, f"link '{url}' cannot be followed by a "
+                          "reader: give a full address (https://…), mailto:, or a section (#id)")
 
     def _note_ref(self, node) -> m.NoteRef:
         label = node.meta.get("label")

@@ -28,6 +28,7 @@ What falls short:
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -42,7 +43,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from ..errors import SourceError, warn
 from ..house import locale
-from .. import limits, model as m
+from .. import files, limits, model as m
 from ..model import CiteItem, Emph, Inline, Link, Location, Strong, Text
 from .tree import map_inlines
 
@@ -176,15 +177,10 @@ def _bibliography(doc: m.Document, scheme, titles=None) -> Bibliography | None:
     folder = doc.source.parent
     path = bibliography_path(doc)
     location = doc.meta.locations["bibliography"] if doc.meta.bibliography else Location(path, 1)
-    if doc.meta.bibliography and not path.is_file():
-        raise SourceError(location, f"bibliography file '{doc.meta.bibliography}' not found")
-    if not path.is_file():
+    if not doc.meta.bibliography and not os.path.lexists(path):
         return None
-    if not limits.inside(path, [folder]):
-        raise SourceError(location, f"bibliography file '{path.relative_to(folder)}' lies "
-                          "outside the document folder")
-    limits.check_size(path, limits.SOURCE_BYTES, "bibliography")
-    return load_bibliography(path, scheme, titles)
+    name = doc.meta.bibliography or path.name
+    return load_bibliography(path, scheme, titles, folder, location, f"bibliography file '{name}'")
 
 
 def _cite_documents(doc: m.Document, bibliography: Bibliography | None, house,
@@ -270,12 +266,17 @@ def _primary(lang: str) -> str:
     return lang.split("-")[0].lower()
 
 
-def load_bibliography(path: Path, scheme, titles=None) -> Bibliography:
-    """Read a .bib file; raises SourceError at the first block that cannot be read. An
-    entry's `index` field is a document identifier of the house's `scheme`; `titles(index)`,
-    if given, titles the entries that have one but no title."""
-    library = bibtexparser.parse_file(
-        str(path), append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
+def load_bibliography(path: Path, scheme, titles=None, folder: Path | None = None,
+                      location: Location | None = None, what: str = "bibliography file"
+                      ) -> Bibliography:
+    """Read a .bib file inside `folder` (default: its own), as `files.read_text_inside` does
+    (a problem with the file is a SourceError at `location`, about the `what`); raises
+    SourceError at the first block that cannot be read. An entry's `index` field is a
+    document identifier of the house's `scheme`; `titles(index)`, if given, titles the
+    entries that have one but no title."""
+    text = files.read_text_inside(path, folder or path.parent, limits.SOURCE_BYTES, what, location)
+    library = bibtexparser.parse_string(
+        text, append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
     if library.failed_blocks:
         block = library.failed_blocks[0]
         raise SourceError(Location(path, block.start_line + 1), _failure(block))

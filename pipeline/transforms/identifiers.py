@@ -86,11 +86,21 @@ def _where(doc: _Doc | m.Document) -> m.Location:
 
 
 def titles(registry: Registry | None):
-    """A function giving the registry's title of an identifier ('' if unknown), or None."""
+    """A function giving the registry's title of an identifier ('' if unknown), or None. A
+    registry that cannot be read (locked, damaged) gives no titles, with one warning."""
     if registry is None:
         return None
+    failed: list[RegistryError] = []
 
     def title(index) -> str:
-        entry = registry.get(index)
+        if failed:
+            return ""
+        try:
+            entry = registry.get(index)
+        except RegistryError as err:
+            failed.append(err)
+            print(f"briefing: warning: {err}; built without the registry's titles",
+                  file=sys.stderr)
+            return ""
         return entry.title if entry else ""
     return title

@@ -15,7 +15,9 @@ from .. import model as m
 from ..house.locale import direction
 from .tree import map_inlines, plain_text
 
-_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*|www\.\S*", re.I)
+# A scheme starts where no scheme character precedes it, so a long word is tried once, not
+# from each of its letters (which took quadratic time).
+_URL = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://\S*|www\.\S*", re.I)
 _SPACES = "[ \u00a0\u202f]"
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
@@ -57,7 +59,7 @@ def _spacer(rules: dict):
             continue
         cls = "[" + re.escape(chars) + "]"
         if before:  # "mot ;" or "mot;" (followed by a space or the end) -> "mot\u202f;"
-            subs.append((re.compile(f"{_SPACES}+(?={cls})"), space))
+            subs.append((re.compile(f"(?<!{_SPACES}){_SPACES}+(?={cls})"), space))  # linear
             subs.append((re.compile(rf"(?<=[^\s\u00a0\u202f])(?={cls}(?:\s|$|[!?;:».,)]))"), space))
         else:  # "« mot" or "«mot" -> "«\u202fmot"
             subs.append((re.compile(f"({cls}){_SPACES}*"), rf"\1{space}"))

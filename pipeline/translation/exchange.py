@@ -20,12 +20,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import polib
 from lxml import etree
 
 from . import xliff
+from .. import files, limits
 from ..errors import SourceError
 from ..model import Location
 from . import units as u
@@ -39,13 +42,15 @@ _STATES = {"translated": "translated", "stale": "needs-review-translation", "mis
 
 
 class Imported:
-    """What an exchange file says: the original it translates (named at `where`), per unit
-    id, the translation's Markdown and the source text it was made from."""
+    """What an exchange file says: the original it translates (named at `where`) and its
+    language, if the format says; per unit id, the translation, as a function that takes our
+    own unit of the original and gives the translation's Markdown (its placeholders are
+    ours, never the file's) and the source text it was made from."""
 
-    def __init__(self, document: Path, lang: str, where: Location):
+    def __init__(self, document: Path, lang: str, where: Location, source_lang: str = ""):
         self.document, self.lang, self.where = document, lang, where
-        self.texts: dict[str, str] = {}
-        self.sources: dict[str, str] = {}
+        self.source_lang = source_lang
+        self.targets: dict[str, Callable[[u.Unit], tuple[str, str]]] = {}
 
 
 # XLIFF -------------------------------------------------------------------------------------
@@ -124,20 +129,29 @@ def import_xliff(path: Path) -> Imported:
     if file is None:
         raise SourceError(Location(path, root.sourceline or 1), "not an XLIFF 1.2 file")
     result = Imported(Path(file.get("original", "")), file.get("target-language", ""),
-                      Location(path, file.sourceline or 1))
+                      Location(path, file.sourceline or 1), file.get("source-language", ""))
     for unit in xliff.units(path, root):
         if not _confirmed(unit):
             continue
-        source_pieces = _read(unit.source, unit.location)
         target_pieces = _read(unit.target, unit.location)
-        natives = {(t.kind, t.id): t for t in source_pieces if isinstance(t, u.Tag)}
-        _check_tags(unit.location, unit.id, natives,
-                    [t for t in target_pieces if isinstance(t, u.Tag)])
-        pieces = [natives[(p.kind, p.id)] if isinstance(p, u.Tag) else p for p in target_pieces]
-        if u.plain(pieces).strip():
-            result.texts[unit.id] = u.as_text(unit.id, pieces)
-            result.sources[unit.id] = u.as_text(unit.id, source_pieces)
+        if u.plain(target_pieces).strip():
+            result.targets[unit.id] = partial(_xliff_text, unit.location, unit.id, target_pieces,
+                                              _read(unit.source, unit.location))
     return result
+
+
+def _xliff_text(where: Location, ident: str, pieces: list, source: list,
+                ours: u.Unit) -> tuple[str, str]:
+    """The target's Markdown and the source's, each placeholder the Markdown of ours with
+    its id."""
+    natives = {(t.kind, t.id): t for t in ours.tags()}
+    _check_tags(where, ident, natives, [t for t in pieces if isinstance(t, u.Tag)])
+
+    def markdown(pieces: list) -> str:
+        return u.as_text(ident, [natives.get((p.kind, p.id), p) if isinstance(p, u.Tag) else p
+                                 for p in pieces])
+
+    return markdown(pieces), markdown(source)
 
 
 def _confirmed(unit: xliff.Unit) -> bool:
@@ -188,6 +202,7 @@ def _check_tags(where, ident, natives: dict, tags: list) -> None:
 
 # PO ----------------------------------------------------------------------------------------
 
+_CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
 _LOCKED = re.compile(r"\[\^[^\]]+\]|\[[^\[\]]*@[^\[\]]*\]|\]\([^)]*\)|<[a-z]+:[^>]*>|`[^`]*`")
 
 
@@ -211,24 +226,40 @@ def export_po(p: Pair) -> bytes:
 
 
 def import_po(path: Path) -> Imported:
+    """A PO file, which must be UTF-8 and say so (as we export it): another charset would be
+    read as mojibake."""
+    text = files.read_text_inside(path, path.parent, limits.SOURCE_BYTES, "the PO file")
+    lines = text.split("\n")
+    charset = next(((i + 1, match) for i, line in enumerate(lines)
+                    for match in _CHARSET.findall(line)), None)
+    if charset is None or charset[1].lower().replace("-", "") != "utf8":
+        raise SourceError(Location(path, charset[0] if charset else 1),
+                          f"the PO file says its charset is {charset[1] if charset else 'nothing'}"
+                          ": briefing reads UTF-8 PO files, with 'Content-Type: text/plain; "
+                          "charset=UTF-8' (convert it with msgconv --to-code=UTF-8)")
     try:
-        po = polib.pofile(str(path))
+        po = polib.pofile(text)
     except (OSError, ValueError) as err:
         raise SourceError(Location(path, 1), f"not a readable PO file: {err}") from None
-    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     line = next((i + 1 for i, text in enumerate(lines) if '"X-Source-File:' in text), 1)
     result = Imported(Path(po.metadata.get("X-Source-File", "")), po.metadata.get("Language", ""),
                       Location(path, line))
     for entry in po:
         if not entry.msgstr.strip() or "fuzzy" in entry.flags:
             continue
-        where = Location(path, entry.linenum)
-        want, have = Counter(_LOCKED.findall(entry.msgid)), Counter(_LOCKED.findall(entry.msgstr))
-        for code in want - have:
-            raise SourceError(where, f"entry '{entry.msgctxt}': {code} is missing from msgstr")
-        for code in have - want:
-            raise SourceError(where, f"entry '{entry.msgctxt}': msgstr has {code}, which msgid "
-                              "does not have")
-        result.texts[entry.msgctxt] = " ".join(entry.msgstr.split())
-        result.sources[entry.msgctxt] = entry.msgid
+        result.targets[entry.msgctxt] = partial(_po_text, Location(path, entry.linenum),
+                                                entry.msgctxt, entry.msgstr, entry.msgid)
     return result
+
+
+def _po_text(where: Location, ident: str, msgstr: str, msgid: str, ours: u.Unit) -> tuple[str, str]:
+    """The msgstr as one line of Markdown that starts no block, holding the locked codes of
+    our unit (not of the file's msgid)."""
+    want, have = Counter(_LOCKED.findall(ours.text)), Counter(_LOCKED.findall(msgstr))
+    for code in want - have:
+        raise SourceError(where, f"entry '{ident}': {code} is missing from msgstr")
+    for code in have - want:
+        raise SourceError(where, f"entry '{ident}': msgstr has {code}, which the original "
+                          "does not have")
+    text = " ".join(msgstr.split())
+    return text if ident.startswith("meta-") else u.block_safe(text), msgid

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..readers import frontmatter
+from .. import files, limits
+from ..readers import frontmatter, markdown as reader
 from ..errors import SourceError
 from ..files import write_atomic
 from ..model import Location
@@ -56,7 +58,7 @@ def record_path(translation: Path) -> Path:
 def original_of(translation: Path) -> Path | None:
     """The original's source file that a translation names (`original:`), None for an
     original."""
-    text = translation.read_text(encoding="utf-8-sig")
+    text = reader.read_text(translation)
     data, values = frontmatter.load(frontmatter.split(text, translation), translation)
     return frontmatter.original_source(translation, data, values) if "original" in data else None
 
@@ -87,10 +89,11 @@ def start(translation: Path, house) -> Pair:
 
 def _load(translation: Path) -> list[dict] | None:
     path = record_path(translation)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
+    text = files.read_text_inside(path, translation.parent, limits.SOURCE_BYTES, "the sync record")
     try:
-        units = json.loads(path.read_text(encoding="utf-8"))["units"]
+        units = json.loads(text)["units"]
     except (ValueError, KeyError, TypeError) as err:
         raise SourceError(Location(path, 1), f"unreadable sync record: {err}") from None
     fields = ("id", "kind", "source", "target")

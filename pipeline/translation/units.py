@@ -23,7 +23,9 @@ from ..model import Location
 TRANSLATABLE_META = frontmatter.TRANSLATABLE
 _LETTER = re.compile(r"[^\W\d_]")
 _ESCAPE = re.compile(r"([\\`*_\[\]<])")
-_LINE_START = re.compile(r"^([#>+-]|\d+[.)])")
+_ORDERED = re.compile(r"\d{1,9}(?=[.)](?:\s|$))")
+_BLOCK_START = re.compile(r"(?:#{1,6}|[-+*>])(?:\s|$)|`{3}|~{3}|:{3}|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$"
+                          r"|\[[^\]]*\]:|=+[ \t]*$")
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
 
 
@@ -71,7 +73,17 @@ def to_markdown(pieces: list) -> str:
     for piece in pieces:
         out.append(piece.native if isinstance(piece, Tag) else _ESCAPE.sub(r"\\\1", piece))
     text = " ".join("".join(out).split())
-    return "\\" + text if _LINE_START.match(text) and pieces and isinstance(pieces[0], str) else text
+    return block_safe(text) if pieces and isinstance(pieces[0], str) else text
+
+
+def block_safe(text: str) -> str:
+    """One line of Markdown made to start no block where a paragraph's text goes (a heading,
+    list, quote, code fence, box, thematic break or note definition), by escaping its first
+    mark: an imported translation never turns what follows it into something else."""
+    number = _ORDERED.match(text)
+    if number:
+        return text[:number.end()] + "\\" + text[number.end():]
+    return "\\" + text if _BLOCK_START.match(text) else text
 
 
 def plain(pieces: list) -> str:
@@ -79,9 +91,10 @@ def plain(pieces: list) -> str:
     return "".join(p for p in pieces if isinstance(p, str))
 
 
-def segment(path: Path, quotes: str) -> list[Unit]:
-    """The translation units of the source `path`, in reading order (footnotes last)."""
-    text = reader.read_text(path)
+def segment(path: Path, quotes: str, text: str | None = None) -> list[Unit]:
+    """The translation units of the source `path` (or of `text`, to be written there), in
+    reading order (footnotes last)."""
+    text = reader.read_text(path) if text is None else text
     units = _meta_units(text, path)
     env: dict = {}
     tokens = reader.markdown(quotes).parse(text, env)

@@ -3,6 +3,7 @@ source of a new language."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import yaml
 
@@ -10,6 +11,7 @@ from ..readers import frontmatter, markdown as reader
 from ..files import write_atomic
 from ..errors import SourceError
 from ..model import Location
+from . import units as u
 from .sync import Pair, State
 
 _PREFIX = {
@@ -19,6 +21,7 @@ _PREFIX = {
     "paragraph": re.compile(r"^\s*"),
 }
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_STRAIGHT = "\"\"''"  # quotation marks: the units' structure does not depend on them
 
 
 def write(p: Pair, texts: dict[str, str]) -> None:
@@ -33,7 +36,24 @@ def write(p: Pair, texts: dict[str, str]) -> None:
             previous_end = state.target.lines[1]
     for _, _, apply in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         apply(lines)
-    write_atomic(p.translation, "\n".join(lines).encode("utf-8"))
+    text = "\n".join(lines)
+    _check_units(p, text, Counter(state.unit.kind for state in p.states
+                                  if state.unit.id in texts and state.target is None))
+    write_atomic(p.translation, text.encode("utf-8"))
+
+
+def _check_units(p: Pair, text: str, added: Counter) -> None:
+    """Refuse `text` unless it reads as the translation's units, each kind as many times as
+    before plus the `added` ones: a translated unit never turns what follows it into a code
+    block, a box or a note."""
+    expected = Counter(unit.kind for unit in u.segment(p.translation, _STRAIGHT)) + added
+    found = Counter(unit.kind for unit in u.segment(p.translation, _STRAIGHT, text))
+    if found != expected:
+        lost = ", ".join(f"{kind} x{n}" for kind, n in sorted((expected - found).items()))
+        gained = ", ".join(f"{kind} x{n}" for kind, n in sorted((found - expected).items()))
+        raise SourceError(Location(p.translation, 1), "importing would change the units of "
+                          f"the translation (lost: {lost or 'none'}; gained: {gained or 'none'})"
+                          ": nothing written; check the Markdown of the units in the file")
 
 
 def start(p: Pair) -> None:
@@ -77,7 +97,7 @@ def _edit(p: Pair, state: State, text: str, previous_end, lines, order):
         def apply_cell(ls, row=start, column=target.column):
             cells = _CELL_SPLIT.split(ls[row])
             index = column + 1 if ls[row].lstrip().startswith("|") else column
-            cells[index] = f" {text} "
+            cells[index] = " " + _CELL_SPLIT.sub(r"\\|", text) + " "  # a | stays in its cell
             ls[row] = "|".join(cells)
         return start, order, apply_cell
     key = "footnote" if kind.startswith("footnote:") else kind if kind in _PREFIX else "paragraph"

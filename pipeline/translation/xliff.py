@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import limits
+from .. import files, limits
 from ..errors import SourceError
 from ..model import Location
 
@@ -33,8 +33,7 @@ class Unit:
 
 def parse(path: Path) -> etree._Element:
     """The root `<xliff>` element of a file, parsed safely."""
-    limits.check_size(path, limits.SOURCE_BYTES, "XLIFF file")
-    data = path.read_bytes()
+    data = files.read_inside(path, path.parent, limits.SOURCE_BYTES, "the XLIFF file")
     try:
         tree = etree.fromstring(data, _PARSER).getroottree()
     except etree.XMLSyntaxError as err:

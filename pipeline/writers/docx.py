@@ -436,17 +436,16 @@ class _Writer:
     def image(self, paragraph, node: m.Image) -> None:
         """The picture, no wider than the text, with its alt text as its description. Word
         takes an SVG only with a PNG copy, which nothing here makes: its alt text stands in."""
-        path = images.check(node.url, self.doc.source.parent, node.location)
-        if path.suffix.lower() == ".svg":
+        if images.kind_of(node.url) == "SVG":
             warn(node.location, f"image '{node.url}': SVG is not placed in the Word file; its "
                  "alt text stands in")
             self.run(paragraph, f"[{node.alt}]")
             return
         try:
-            picture = paragraph.add_run().add_picture(str(path))
+            picture = paragraph.add_run().add_picture(io.BytesIO(node.data))
         except (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError):
-            raise SourceError(node.location, f"image '{node.url}': not a readable "
-                              f"{path.suffix[1:].upper()} file") from None
+            raise SourceError(node.location, f"image '{node.url}' is not a readable "
+                              "image file") from None
         section = self.document.sections[0]
         room = section.page_width - section.left_margin - section.right_margin
         if picture.width > room:

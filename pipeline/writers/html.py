@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 
 from ..house.style import HouseStyle
 from ..model import Document
-from ..transforms.tree import map_inlines, plain_text
+from ..transforms.tree import images, map_inlines, plain_text
 
 
 def print_document(doc: Document, house: HouseStyle, edition: str = "screen") -> str:
@@ -74,13 +74,13 @@ def _text_length(blocks: list) -> int:
 
 @jinja2.pass_context
 def _image_src(context, url: str) -> str:
-    """An image's `src`: as written (the print stylesheet's base is the document folder), or
-    for the standalone page, the file as a data: URL (checked when the source was read)."""
+    """An image's `src`: as written (the PDF's fetcher serves it from the image's `data`), or
+    for the standalone page, its `data` (read and checked with the source) as a data: URL."""
     if not context["embed_images"]:
         return url
-    path = context["doc"].source.parent / unquote(urlsplit(url).path)
-    kind = mimetypes.guess_type(path.name)[0]
-    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    data = next(image.data for image in images(context["doc"]) if image.url == url)
+    kind = mimetypes.guess_type(unquote(urlsplit(url).path))[0]
+    return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 @cache

@@ -10,10 +10,11 @@ come from the document, and the file identifier is a hash of the content.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 import weasyprint
 from weasyprint import HTML
@@ -80,14 +81,17 @@ def preflight(doc: Document, house: HouseStyle, built: Path) -> list[pdf_preflig
 def layout(doc: Document, house: HouseStyle, edition: str = "screen",
            options: dict = OPTIONS) -> weasyprint.Document:
     """`doc` laid out for the screen PDF, or for the printer's `edition` ("print") with its
-    PDF `options`: its images and the house style's files are all it may read. A word
+    PDF `options`: its images (as read with the source) and the house style's files are all
+    it may read. A word
     hyphenated at a page's foot, or on the third hyphenated line in a row, is kept whole and
     the document laid out again (CSS has no rule for either; at most `RELAYOUTS` times)."""
-    folder = doc.source.parent.resolve()
+    folder = doc.source.parent.absolute()
     origins = {image.url: image.location for image in images(doc)}
+    files = {os.path.normpath(folder / unquote(urlsplit(image.url).path)): image.data
+             for image in images(doc)}
     markup, whole = html.print_document(doc, house, edition), set()
     for _ in range(RELAYOUTS):
-        document = lay_out(_kept_whole(markup, whole), folder, [folder, house.root], origins,
+        document = lay_out(_kept_whole(markup, whole), folder, [house.root], origins, files,
                            options)
         words = pdf_preflight.badly_broken_words(document) - whole
         if not words:
@@ -108,15 +112,17 @@ def _kept_whole(markup: str, words: set[str]) -> str:
 
 
 def lay_out(html: str, base: Path, roots: list[Path], origins: dict | None = None,
+            files: dict[str, bytes] | None = None,
             options: dict = OPTIONS) -> weasyprint.Document:
     """Lay out `html` (relative URLs resolve against `base`).
 
-    Nothing outside `roots` is read, and nothing is left out quietly: a URL that was refused
+    Nothing outside `roots` is read (`files`: bytes of paths already read, not read again),
+    and nothing is left out quietly: a URL that was refused
     or failed to load (WeasyPrint only logs those) is a SourceError at its place in `origins`
     (relative URL: Location), or else a LayoutError.
     """
     pdf_footnotes.apply()
-    fetcher, failures = SandboxFetcher(roots), _Failures()
+    fetcher, failures = SandboxFetcher(roots, files), _Failures()
     base_url = base.as_uri() + "/"
     LOGGER.addHandler(failures)
     try:

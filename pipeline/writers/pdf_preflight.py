@@ -23,6 +23,8 @@ from weasyprint.formatting_structure.boxes import (FootnoteAreaBox, InlineReplac
                                                    LineBox, ReplacedBox, TextBox)
 
 from .. import model as m
+from ..errors import shown
+from ..readers import markdown as reader
 from ..transforms.tree import map_inlines, plain_text
 
 MOST_EMPTY = 0.25  # of a page's text area, but the last page's
@@ -159,11 +161,11 @@ def glyph_findings(doc: m.Document, fonts: list[Path]) -> list[Finding]:
         map_inlines(note.blocks, collect)
     missing = sorted({char for char in "".join(texts)
                       if ord(char) > 0x20 and not char.isspace() and ord(char) not in covered})
-    lines = doc.source.read_text(encoding="utf-8-sig").splitlines()
+    lines = reader.read_text(doc.source).splitlines()
     findings = []
     for char in missing:
         line = next((n for n, text in enumerate(lines, start=1) if char in text), 1)
-        findings.append(Finding("error", f"{doc.source}:{line}", f"no house font has the "
+        findings.append(Finding("error", f"{shown(doc.source)}:{line}", f"no house font has the "
                                 f"character '{char}' (U+{ord(char):04X}): it would print as a "
                                 "box or in a stray font"))
     return findings
