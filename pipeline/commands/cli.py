@@ -172,7 +172,7 @@ def workspace(args) -> Workspace:
     project = projects.require()
     style = getattr(args, "style", None)
     house = houses.locate(style, Path.cwd()) if style else houses.locate(project.style, project.root)
-    registered = houses.HouseStyle(house).identifiers.registered
+    registered = build.house_style(house).identifiers.registered
     location = registries.locate(getattr(args, "registry", None), project)
     return Workspace(project, house, location if registered else None)
 
