@@ -14,12 +14,15 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin
 
-import weasyprint
+from . import html, pdf_libraries
+
+with pdf_libraries.found_by_ldconfig():
+    import weasyprint
 from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
-from . import html, pdf_footnotes, pdf_preflight
+from . import pdf_footnotes, pdf_preflight
 from ..errors import LayoutError, SourceError, warn
 from ..house.style import HouseStyle
 from ..model import Document
