@@ -37,18 +37,21 @@ def test_a_document_is_loaded_once_for_all_its_formats(tmp_path, monkeypatch):
         ".docx", ".html", ".pdf"]
 
 
-def test_font_cuts_are_kept_and_a_damaged_entry_is_made_again(tmp_path, sample_doc, house_style):
-    with store.kept_in(tmp_path / "cache"):
+def test_font_cuts_are_kept_and_a_damaged_entry_is_made_again(tmp_path, sample_doc, house_style,
+                                                              monkeypatch):
+    cache = tmp_path / "cache"
+    html.page(sample_doc, house_style)  # its templates compiled: only the fonts cached below
+    with store.kept_in(cache):
         first = html.page(sample_doc, house_style)
-        entries = sorted((tmp_path / "cache").iterdir())
-        faces = {name for font in house_style.tokens["fonts"].values()
-                 for name in font.get("files", {}).values()}
-        assert len(entries) == len(faces)  # one cut of each face
-        kept = {entry: entry.read_bytes() for entry in entries}
-        entries[0].write_bytes(kept[entries[0]][:-1] + b"?")  # damaged: a miss
-        entries[1].write_bytes(b"")
+        kept = {entry: entry.read_bytes() for entry in cache.iterdir()}
+        cut = html._cut
+        monkeypatch.setattr(html, "_cut", None)  # every cut from the cache now
         assert html.page(sample_doc, house_style) == first
-    assert {entry: entry.read_bytes() for entry in entries} == kept  # made again
+        monkeypatch.setattr(html, "_cut", cut)
+        for n, entry in enumerate(sorted(kept)):  # damaged: a miss, made again
+            entry.write_bytes(kept[entry][:-1] + b"?" if n % 2 else b"")
+        assert html.page(sample_doc, house_style) == first
+    assert {entry: entry.read_bytes() for entry in cache.iterdir()} == kept
     assert html.page(sample_doc, house_style) == first  # and with no cache at all
 
 
@@ -97,3 +100,35 @@ def test_a_build_imports_only_the_writers_it_needs(tmp_path):
         shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                                text=True, check=True)
         assert shown.stdout.splitlines()[-1] == "[]"
+
+
+def test_kept_hyphenation_patterns_hyphenate_as_pyphen_does(tmp_path, monkeypatch):
+    import pyphen
+    from pipeline.writers import pdf_hyphenation
+
+    words = (SAMPLE / "en.md").read_text(encoding="utf-8").split() + (
+        SAMPLE / "fr.md").read_text(encoding="utf-8").split()
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    with store.kept_in(tmp_path):
+        for lang in ("en", "fr"):
+            pdf_hyphenation.preload(lang)
+        pyphen.hdcache.clear()
+        monkeypatch.setattr(pyphen.HyphDict, "__init__", None)  # no parsing now
+        for lang in ("en", "fr"):
+            pdf_hyphenation.preload(lang)
+    monkeypatch.undo()
+    for lang in ("en", "fr"):
+        kept, parsed = pyphen.Pyphen(lang=lang), pyphen.Pyphen(lang=lang, cache=False)
+        assert kept.hd is not parsed.hd
+        assert [kept.inserted(word) for word in words] == [parsed.inserted(word) for word in words]
+
+
+def test_templates_are_compiled_once_for_all_builds(tmp_path, sample_doc, monkeypatch):
+    import jinja2
+    from pipeline.house.style import HouseStyle
+
+    with store.kept_in(tmp_path):
+        first = html.print_document(sample_doc, HouseStyle(SAMPLE.parent.parent / "styles" / "amnesty"))
+        monkeypatch.setattr(jinja2.Environment, "compile", None)  # a new process: no compiler
+        again = html.print_document(sample_doc, HouseStyle(SAMPLE.parent.parent / "styles" / "amnesty"))
+    assert again == first

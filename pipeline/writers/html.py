@@ -52,10 +52,35 @@ def page(doc: Document, house: HouseStyle) -> str:
 
 
 def _templates(house: HouseStyle) -> jinja2.Environment:
-    """The house's templates, with the `image_src` and `text_length` filters."""
+    """The house's templates, with the `image_src` and `text_length` filters, compiled once
+    for all builds (`_Compiled`)."""
     house.templates.filters["image_src"] = _image_src
     house.templates.filters["text_length"] = _text_length
+    house.templates.bytecode_cache = _COMPILED
     return house.templates
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates in the build's cache (`store`), by the template's source and the
+    environment's settings; Jinja checks its own version and Python's on loading."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = store.get(self._key(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        store.put(self._key(bucket), bucket.bytecode_to_string())
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> str:
+        env = bucket.environment
+        settings = (env.autoescape, env.trim_blocks, env.lstrip_blocks, env.undefined,
+                    sorted(env.extensions))
+        return f"template {bucket.key} {bucket.checksum} {settings} jinja2 {jinja2.__version__}"
+
+
+_COMPILED = _Compiled()
 
 
 def _text_length(blocks: list) -> int:

@@ -22,7 +22,7 @@ from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
-from . import pdf_footnotes, pdf_preflight
+from . import pdf_footnotes, pdf_hyphenation, pdf_preflight
 from ..errors import LayoutError, SourceError, warn
 from ..house.style import HouseStyle
 from ..model import Document
@@ -84,6 +84,7 @@ def layout(doc: Document, house: HouseStyle) -> weasyprint.Document:
     the document laid out again (CSS has no rule for either; at most `RELAYOUTS` times)."""
     folder = doc.source.parent.resolve()
     origins = {image.url: image.location for image in images(doc)}
+    pdf_hyphenation.preload(doc.lang)
     markup, whole = html.print_document(doc, house), set()
     for _ in range(RELAYOUTS):
         document = lay_out(_kept_whole(markup, whole), folder, [folder, house.root], origins)

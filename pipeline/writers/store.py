@@ -35,23 +35,37 @@ def kept_in(folder: Path):
         _folder = previous
 
 
+def get(key: str) -> bytes | None:
+    """The value kept under `key`, if the cache holds it intact."""
+    if _folder is None:
+        return None
+    try:
+        entry = _path(key).read_bytes()
+    except OSError:
+        return None
+    digest, value = entry[:32], entry[32:]
+    return value if len(digest) == 32 and hashlib.sha256(value).digest() == digest else None
+
+
+def put(key: str, value: bytes) -> None:
+    """Keep `value` under `key` (nowhere outside a build)."""
+    if _folder is not None:
+        with contextlib.suppress(OSError):
+            _folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(_path(key), hashlib.sha256(value).digest() + value)
+
+
 def cached(key: str, make: Callable[[], bytes]) -> bytes:
     """The value of `key`: from the cache when it holds it intact, else `make()`, kept."""
-    if _folder is None:
-        return make()
-    path = _folder / hashlib.sha256(key.encode()).hexdigest()
-    try:
-        entry = path.read_bytes()
-    except OSError:
-        entry = b""
-    digest, value = entry[:32], entry[32:]
-    if len(digest) == 32 and hashlib.sha256(value).digest() == digest:
-        return value
-    value = make()
-    with contextlib.suppress(OSError):
-        _folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, hashlib.sha256(value).digest() + value)
+    value = get(key)
+    if value is None:
+        value = make()
+        put(key, value)
     return value
+
+
+def _path(key: str) -> Path:
+    return _folder / hashlib.sha256(key.encode()).hexdigest()
 
 
 def file_key(path: Path) -> str:
