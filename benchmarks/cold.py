@@ -14,16 +14,18 @@ reading, rendering, writing), against the peer doing the same job on the same do
 Every build is `--force` (everything rendered) into an output folder whose caches are warm, as
 an editor's are after the first build; the first build with no cache at all is printed too.
 Runs alternate between ours and the peer, so that load from elsewhere hits both alike;
-printed: medians, the spread (slowest - fastest), and the ratio of the medians. Targets:
+printed: medians, the spread (slowest - fastest), and the ratio of the medians; then the
+median CPU time of each (user and system, less disturbed on a shared machine). Targets:
 DOCX and HTML at most 1.5, PDF and all formats at most 1.0. Peers: Debian's `pandoc` (2.11 or
 later for `--citeproc`) and the `weasyprint` command of this environment.
 
-    python benchmarks/cold.py [--runs 7] [SOURCE.md]
+    python benchmarks/cold.py [--runs 7] [--cases docx,html,pdf,all three] [SOURCE.md]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,12 +45,18 @@ SAMPLE = ROOT / "source" / "icc-asp24-key-recommendations" / "en.md"
 BIN = Path(sys.executable).parent
 
 
-def seconds(command: list[str], cwd: Path) -> float:
-    """Wall-clock time of `command` as a fresh process; it must succeed."""
-    start = time.perf_counter()
+def seconds(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock and CPU time (user and system, its children's too) of `command` as a fresh
+    process; it must succeed."""
+    start, used = time.perf_counter(), _cpu()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - used
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def version(command: list[str]) -> str:
@@ -64,6 +72,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", type=Path, default=SAMPLE)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cases", default="docx,html,pdf,all three",
+                        help="which of the four to run (default: all)")
     args = parser.parse_args()
     pandoc = shutil.which("pandoc")
     if not pandoc:
@@ -93,7 +103,8 @@ def main() -> None:
             ("pdf", [*ours, "--format", "pdf"], [peer_pdf], 1.0),
             ("all three", ours, [pandoc_docx, pandoc_html, pandoc_pdf], 1.0),
         ]
-        first = seconds(ours, source.parent)  # no cache at all: fills them
+        cases = [case for case in cases if case[0] in args.cases.split(",")]
+        first = seconds(ours, source.parent)[0]  # no cache at all: fills them
         print(f"document: {source.name} of {source.parent.name}, {len(doc.notes)} notes; "
               f"{args.runs} alternating runs each, whole processes; {os.cpu_count()} CPUs, load "
               f"average {os.getloadavg()[0]:.1f} before the run")
@@ -104,11 +115,14 @@ def main() -> None:
             mine, theirs = [], []
             for _ in range(args.runs + 1):  # the first round warms the disk caches: not counted
                 mine.append(seconds(command, source.parent))
-                theirs.append(sum(seconds(peer, source.parent) for peer in peers))
-            mine, theirs = mine[1:], theirs[1:]
-            ratio = statistics.median(mine) / statistics.median(theirs)
-            print(f"{name:9}: ours {spread(mine)}, peer {spread(theirs)}: ratio {ratio:.2f} "
-                  f"(target <= {target})")
+                peer = [seconds(each, source.parent) for each in peers]
+                theirs.append(tuple(map(sum, zip(*peer))))
+            (wall, cpu), (peer_wall, peer_cpu) = zip(*mine[1:]), zip(*theirs[1:])
+            ratio = statistics.median(wall) / statistics.median(peer_wall)
+            print(f"{name:9}: ours {spread(wall)}, peer {spread(peer_wall)}: ratio {ratio:.2f} "
+                  f"(target <= {target}); CPU time: ours {statistics.median(cpu):.3f} s, peer "
+                  f"{statistics.median(peer_cpu):.3f} s, ratio "
+                  f"{statistics.median(cpu) / statistics.median(peer_cpu):.2f}")
     finally:
         shutil.rmtree(work)
 
