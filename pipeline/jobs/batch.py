@@ -137,11 +137,13 @@ def _load(job: Job, loaded: list):
     from ..house import registry as registries
 
     if not loaded:
-        found = {path: file_digest(path) for path in _found_inputs(job.source)}
+        found = ({path: file_digest(path) for path in _found_inputs(job.source)}
+                 if job.fmt else {})
         opened = registries.open_for_reading(job.registry) if job.registry else None
         numbers = _Titles(opened) if opened else None
         try:
-            loaded.append((build.load(job.source, build.house_style(job.house), numbers), found, numbers))
+            doc = build.load(job.source, build.house_style(job.house), numbers)
+            loaded.append((doc, found, numbers))
         except BaseException as err:
             loaded.append(err)
             raise
