@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         return live.preview(sources[0], out, args.port, where.house, registry)
     from ..jobs import batch
 
+    batch.collect_less()  # a single source is built in this process
     debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
     verbosity = -1 if args.quiet else 1 if args.verbose else 0
     if args.command == "preflight":

@@ -239,6 +239,15 @@ def _warm_up() -> None:
     """Worker initializer: what is loaded by now stays, and the collector need not scan it
     after each job."""
     gc.freeze()
+    collect_less()
+
+
+def collect_less() -> None:
+    """The cyclic garbage collector of a process that builds runs less often: a render makes
+    millions of objects, most freed by reference counting, and the default thresholds (a
+    young collection every 700 allocations) cost 4% of a PDF build. A full collection still
+    follows each job, so memory stays flat."""
+    gc.set_threshold(10_000, 50, 100)
 
 
 # The parent's side ----------------------------------------------------------------------
