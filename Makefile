@@ -18,11 +18,13 @@ test-e2e: $(VENV)/installed
 test-all: test test-e2e
 
 bench: $(VENV)/installed
+	scripts/setup-machine bench
 	$(PY) benchmarks/pdf.py
 	$(PY) benchmarks/docx_pandoc.py
 	$(PY) benchmarks/docx_tables.py
 	$(PY) benchmarks/linear.py
 	$(PY) benchmarks/incremental.py
+	$(PY) benchmarks/cold.py
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine
 	scripts/setup-machine build

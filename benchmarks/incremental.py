@@ -75,7 +75,7 @@ def edit_one_paragraph(source: Path) -> None:
 
 def rss_after_render(job: batch.Job) -> int:
     """Run in a worker: render, then report this process's resident memory in bytes."""
-    result = batch.work(job, limits.RENDER_SECONDS, limits.RENDER_MEMORY)
+    (result,) = batch.work([job], limits.RENDER_SECONDS, limits.RENDER_MEMORY)
     assert result.error is None, result.error
     with open("/proc/self/statm") as stream:
         return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")

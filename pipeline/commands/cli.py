@@ -173,7 +173,7 @@ def workspace(args) -> Workspace:
     project = projects.require()
     style = getattr(args, "style", None)
     house = houses.locate(style, Path.cwd()) if style else houses.locate(project.style, project.root)
-    registered = houses.HouseStyle(house).identifiers.registered
+    registered = build.house_style(house).identifiers.registered
     location = registries.locate(getattr(args, "registry", None), project)
     return Workspace(project, house, location if registered else None)
 
@@ -223,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         return live.preview(sources[0], out, args.port, where.house, registry)
     from ..jobs import batch
 
+    batch.collect_less()  # a single source is built in this process
     debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
     verbosity = -1 if args.quiet else 1 if args.verbose else 0
     if args.command == "preflight":

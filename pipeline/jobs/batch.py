@@ -1,14 +1,17 @@
-"""Jobs in worker processes: each (source, format) to build, or each source to check, is one
-job, held to the time limit and memory cap of `limits.py`.
+"""Jobs: each (source, format) to build, or each source to check, is one job, held to the
+time limit and memory cap of `limits.py`.
 
-Jobs whose output is up to date (`cache.Manifest.fresh`) are skipped before any worker starts,
-so an up-to-date rebuild reads no Markdown and imports no renderer. Workers are forked from a
-forkserver that has imported the pipeline and the writers once; each keeps its house style and
-font configurations for all its jobs. A failing job, or one over a limit, is an error for
-that document only and the others go on. Each worker is a one-process executor of its own,
-so that one can be replaced without disturbing the others: a worker that hit a limit is
-replaced, one that did not answer in time is killed, and one that died (killed, out of
-memory) costs one retry of its job in a fresh worker.
+Jobs whose output is up to date (`cache.Manifest.fresh`) are skipped before anything starts,
+so an up-to-date rebuild reads no Markdown and imports no renderer. The jobs of one source run
+together, so a document is read, cited and checked once per build however many formats it
+goes out in. One source's jobs run in this process: no pool to start, and only the writers of
+the formats asked for are imported. Several run in worker processes, forked from a forkserver
+that has imported the pipeline and those writers once; each keeps its house style and font
+configurations for all its jobs. A failing job, or one over a limit, is an error for that
+document only and the others go on. Each worker is a one-process executor of its own, so that
+one can be replaced without disturbing the others: a worker that hit a limit is replaced, one
+that did not answer in time is killed, and one that died (killed, out of memory) costs one
+retry of its source's jobs in a fresh worker.
 """
 from __future__ import annotations
 
@@ -20,13 +23,13 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
@@ -34,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 from .. import limits
 from ..errors import LayoutError, SourceError, shown
 from ..files import write_atomic
-from ..writers import FORMATS, PRINTED, render
+from ..writers import FORMATS, PRINTED, render, store
 from . import build
 from .cache import Manifest, file_digest
 
@@ -92,22 +95,21 @@ def default_workers() -> int:
 
 # The worker's side ----------------------------------------------------------------------
 
-@cache
-def _house(root: Path):
-    from ..house.style import HouseStyle
+def work(jobs: list[Job], seconds: float, memory: int) -> list[Result]:
+    """The unit of work: the jobs of one source, each within `seconds` and `memory` bytes.
+    The source is loaded and checked once (within the first job's limits), then each job
+    writes one output atomically or, for a check, checks a translation's structure against
+    its original."""
+    loaded: list = []  # the document, or the error loading it raised: for every job
+    return [_held(job, seconds, memory, loaded) for job in jobs]
 
-    return HouseStyle(root)
 
-
-def work(job: Job, seconds: float, memory: int) -> Result:
-    """The unit of work, run in a worker within `seconds` and `memory` bytes: load and check
-    one source, then write one output atomically or, for a check, check a translation's
-    structure against its original."""
+def _held(job: Job, seconds: float, memory: int, loaded: list) -> Result:
     start, stderr, result = time.perf_counter(), io.StringIO(), Result(job)
     with contextlib.redirect_stderr(stderr):
         try:
             with limits.held_to(seconds, memory):
-                _work(job, result)
+                _work(job, result, loaded)
         except SourceError as err:
             result.error = str(err)
         except (OSError, LayoutError) as err:
@@ -135,36 +137,56 @@ def _doing(job: Job) -> str:
             else "checking")
 
 
-def _work(job: Job, result: Result) -> None:
+def _load(job: Job, loaded: list):
+    """The document of `job.source`, loaded by the first of its jobs; the inputs found
+    beside it, hashed before loading reads them (an edit during the build shows); the
+    registry's titles, if it has one. What loading raised, it raises for every job."""
     from ..house import registry as registries
-    from ..translation import check
 
-    # Inputs are hashed before loading reads them: an edit during the build shows.
-    found = {path: file_digest(path) for path in _found_inputs(job.source)} if job.fmt else {}
-    house = _house(job.house)
-    opened = registries.open_for_reading(job.registry) if job.registry else None
-    numbers = _Titles(opened) if opened else None
+    if not loaded:
+        found = ({path: file_digest(path) for path in _found_inputs(job.source)}
+                 if job.fmt else {})
+        opened = registries.open_for_reading(job.registry) if job.registry else None
+        numbers = _Titles(opened) if opened else None
+        try:
+            doc = build.load(job.source, build.house_style(job.house), numbers)
+            loaded.append((doc, found, numbers))
+        except BaseException as err:
+            loaded.append(err)
+            raise
+        finally:
+            if opened:
+                opened.close()
+    if isinstance(loaded[0], BaseException):
+        raise loaded[0]
+    return loaded[0]
+
+
+def _work(job: Job, result: Result, loaded: list) -> None:
+    house = build.house_style(job.house)
     try:
-        doc = build.load(job.source, house, numbers)
+        doc, found, numbers = _load(job, loaded)
     except SourceError as err:
         if job.fmt:
             raise
+        from ..translation import check
+
         # `briefing check`: a translation's structure may tell why, with the original's line
         # (a call dropped leaves its footnote "never called")
         result.error = "\n".join([str(err), *check.structure(job.source, house, failed=True)])
         return
-    finally:
-        if opened:
-            opened.close()
     result.meta = doc.meta
     if job.preflight:
         _preflight(job, doc, house, result)
         return
     if not job.fmt:  # `briefing check`: a translation's structure against its original's
+        from ..translation import check
+
         result.error = "\n".join(check.structure(job.source, house)) or None
         return
     target = build.output_path(doc, house, job.out, job.fmt)
-    data = render(doc, house, job.fmt)
+    with store.kept_in(job.out / store.FOLDER):
+        data = render(doc, house, job.fmt)
     write_atomic(target, data)
     result.output, result.digest = target, hashlib.sha256(data).hexdigest()
     result.extra = {os.path.abspath(path): found[path] if path in found else file_digest(path)
@@ -224,33 +246,43 @@ def _warm_up() -> None:
     """Worker initializer: what is loaded by now stays, and the collector need not scan it
     after each job."""
     gc.freeze()
+    collect_less()
+
+
+def collect_less() -> None:
+    """The cyclic garbage collector of a process that builds runs less often: a render makes
+    millions of objects, most freed by reference counting, and the default thresholds (a
+    young collection every 700 allocations) cost 4% of a PDF build. A full collection still
+    follows each job, so memory stays flat."""
+    gc.set_threshold(10_000, 50, 100)
 
 
 # The parent's side ----------------------------------------------------------------------
 
-def worker_process() -> ProcessPoolExecutor:
-    """One worker process, forked from a forkserver that has the pipeline and the writers
-    loaded (safe beside threads, such as a progress bar's or a preview server's)."""
+def worker_process(formats: Iterable[str] = FORMATS) -> ProcessPoolExecutor:
+    """One worker process, forked from a forkserver that has the pipeline and the writers of
+    `formats` loaded (safe beside threads, such as a progress bar's or a preview server's)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, *(f"pipeline.writers.{entry.module}"
-                                                for entry in FORMATS.values())])
+    context.set_forkserver_preload([__name__, *(f"pipeline.writers.{FORMATS[name].module}"
+                                                for name in formats)])
     return ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up)
 
 
 class Workers:
-    """`count` worker processes, each started when first needed and kept warm across jobs
-    (and, if the caller keeps this object, across runs)."""
+    """`count` worker processes for jobs in `formats`, each started when first needed and kept
+    warm across jobs (and, if the caller keeps this object, across runs)."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, formats: Iterable[str] = FORMATS):
         self._lanes: list[ProcessPoolExecutor | None] = [None] * count
+        self.formats = sorted(formats)
 
     def __len__(self) -> int:
         return len(self._lanes)
 
-    def submit(self, lane: int, job: Job, seconds: float, memory: int):
+    def submit(self, lane: int, jobs: list[Job], seconds: float, memory: int):
         if self._lanes[lane] is None:
-            self._lanes[lane] = worker_process()
-        return self._lanes[lane].submit(work, job, seconds, memory)
+            self._lanes[lane] = worker_process(self.formats)
+        return self._lanes[lane].submit(work, jobs, seconds, memory)
 
     def replace(self, lane: int) -> int | None:
         """Kill the worker of `lane` (it is stuck, dead or spent): its next job gets a fresh
@@ -279,53 +311,71 @@ class Workers:
         return False
 
 
+def units(jobs: list[Job]) -> list[list[Job]]:
+    """`jobs` grouped by source, in order: what one worker does in one go."""
+    grouped: dict[Path, list[Job]] = {}
+    for job in jobs:
+        grouped.setdefault(job.source, []).append(job)
+    return list(grouped.values())
+
+
 def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
             pool: Workers | None = None) -> None:
-    """Run `jobs` in `workers` new processes, or in the caller's warm `pool`, calling `done`
-    in this process as each finishes."""
-    if not jobs:
+    """Run `jobs`, calling `done` as each finishes: one source's in this process, several
+    sources' in `workers` new processes or in the caller's warm `pool`."""
+    todo = units(jobs)
+    if not todo:
+        return
+    if pool is None and len(todo) == 1 and threading.current_thread() is threading.main_thread():
+        for result in work(todo[0], limits.RENDER_SECONDS, limits.RENDER_MEMORY):
+            done(result)
         return
     if pool is None:
-        with Workers(min(workers, len(jobs))) as own:
+        with Workers(min(workers, len(todo)), {job.fmt for job in jobs if job.fmt}) as own:
             return execute(jobs, workers, done, own)
     seconds, memory = limits.RENDER_SECONDS, limits.RENDER_MEMORY
     stopped = (f"the worker was stopped: over the {seconds:g} s time or "
                f"{memory // limits.MiB} MiB memory limit, or it crashed")
-    waiting = deque((job, False) for job in jobs)  # (job, retried)
-    running = {}  # future -> (lane, job, retried, deadline)
+    waiting = deque((unit, False) for unit in todo)  # (jobs, retried)
+    running = {}  # future -> (lane, jobs, retried, deadline)
     free = list(range(len(pool)))[::-1]
     while waiting or running:
         while waiting and free:
-            lane, (job, retried) = free.pop(), waiting.popleft()
-            future = pool.submit(lane, job, seconds, memory)
-            running[future] = (lane, job, retried, time.monotonic() + seconds + 2 * limits.GRACE)
+            lane, (unit, retried) = free.pop(), waiting.popleft()
+            future = pool.submit(lane, unit, seconds, memory)
+            deadline = time.monotonic() + len(unit) * seconds + 2 * limits.GRACE
+            running[future] = (lane, unit, retried, deadline)
         timeout = max(0.0, min(entry[3] for entry in running.values()) - time.monotonic())
         finished, _ = wait(running, timeout, return_when=FIRST_COMPLETED)
         for future in finished:
-            lane, job, retried, _ = running.pop(future)
+            lane, unit, retried, _ = running.pop(future)
             free.append(lane)
             try:
-                result = future.result()
+                results = future.result()
             except BrokenProcessPool:  # the worker died: once more in a fresh one, unless
                 code = pool.replace(lane)  # it was the kernel's CPU-time limit
                 if not retried and code != -signal.SIGXCPU:
-                    waiting.appendleft((job, True))
+                    waiting.appendleft((unit, True))
                     continue
-                result = Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: {stopped}")
-            except Exception as err:  # the result could not come back: a bug
-                result = Result(job, error=f"{shown(job.source)}: error: internal error: "
-                                f"{type(err).__name__}: {err}", trace=traceback.format_exc())
-            if result.spent:
+                results = [Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: "
+                                  f"{stopped}") for job in unit]
+            except Exception as err:  # the results could not come back: a bug
+                results = [Result(job, error=f"{shown(job.source)}: error: internal error: "
+                                  f"{type(err).__name__}: {err}", trace=traceback.format_exc())
+                           for job in unit]
+            if any(result.spent for result in results):
                 pool.replace(lane)
-            result.retried = retried
-            done(result)
-        for future, (lane, job, retried, deadline) in list(running.items()):
+            for result in results:
+                result.retried = retried
+                done(result)
+        for future, (lane, unit, retried, deadline) in list(running.items()):
             if time.monotonic() > deadline and not future.done():  # it does not answer
                 del running[future]
                 pool.replace(lane)
                 free.append(lane)
-                done(Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: {stopped}",
-                            retried=retried))
+                for job in unit:
+                    done(Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: "
+                                f"{stopped}", retried=retried))
 
 
 def plan(sources: Iterable[Path], formats: Iterable[str | None], out: Path | None,

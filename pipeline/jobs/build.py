@@ -5,6 +5,8 @@ where they are used), so an up-to-date rebuild never pays for them.
 """
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +34,21 @@ def find_sources(paths: list[Path], langs: list[str]) -> list[Path]:
     # a README.md or notes.md beside the sources is no language of the document
     found = [p for p in found if frontmatter.is_language(p.stem)]
     return [p for p in found if not langs or p.stem in langs]
+
+
+def house_style(root: Path) -> HouseStyle:
+    """The house style in the folder `root`, read once while its files stay as they are."""
+    with os.scandir(root) as entries:
+        state = tuple(sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                             for entry in entries if entry.is_file()))
+    return _house_style(Path(root).resolve(), state)
+
+
+@lru_cache(maxsize=8)
+def _house_style(root: Path, state: tuple) -> HouseStyle:
+    from ..house.style import HouseStyle
+
+    return HouseStyle(root)
 
 
 def load(path: Path, house: HouseStyle, registry: Registry | None = None) -> Document:

@@ -1,15 +1,17 @@
 """A translation behind its original (`translation.sync`): an error for a final document, a
-visible "translation outdated" note and mark on a draft."""
+visible "translation outdated" note and mark on a draft. The translation checks are
+imported only for a translation: an original does without them."""
 from __future__ import annotations
 
 from ..errors import SourceError, warn
 from ..model import Document
-from ..translation import check, sync
 
 
 def mark_outdated(doc: Document, context) -> None:
     if not doc.meta.original:
         return
+    from ..translation import check, sync
+
     stale = sync.pair(doc.source, context.house).stale()
     if not stale:
         return

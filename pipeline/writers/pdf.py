@@ -16,12 +16,15 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import weasyprint
+from . import html, pdf_libraries
+
+with pdf_libraries.found_by_ldconfig():
+    import weasyprint
 from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
-from . import html, pdf_footnotes, pdf_preflight, pdf_tags
+from . import pdf_footnotes, pdf_hyphenation, pdf_preflight, pdf_tags
 from ..errors import LayoutError, SourceError, warn
 from ..house.style import HouseStyle
 from ..model import Document
@@ -89,6 +92,7 @@ def layout(doc: Document, house: HouseStyle, edition: str = "screen",
     origins = {image.url: image.location for image in images(doc)}
     files = {os.path.normpath(folder / unquote(urlsplit(image.url).path)): image.data
              for image in images(doc)}
+    pdf_hyphenation.preload(doc.lang)
     markup, whole = html.print_document(doc, house, edition), set()
     for _ in range(RELAYOUTS):
         document = lay_out(_kept_whole(markup, whole), folder, [house.root], origins, files,

@@ -1,0 +1,134 @@
+"""Fast from a cold start: one document is loaded once for all its formats, in this process;
+a build imports only the writers of the formats asked for; what is computed once per house
+style is cached on disk, and no cache changes a byte of any output."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, write_doc
+from pipeline.commands.cli import main
+from pipeline.jobs import build
+from pipeline.writers import html, store
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(out.glob("*/*.*"))}
+
+
+def test_a_document_is_loaded_once_for_all_its_formats(tmp_path, monkeypatch):
+    source = write_doc(tmp_path / "doc")
+    loads = []
+
+    def counted(*args, **kwargs):
+        loads.append(args[0])
+        return load(*args, **kwargs)
+
+    load = build.load
+    monkeypatch.setattr(build, "load", counted)
+    assert main(["build", str(source), "--out", str(tmp_path / "out")]) == 0
+    assert loads == [source]  # in this process, once
+    assert sorted(path.suffix for path in (tmp_path / "out" / "doc").iterdir()) == [
+        ".docx", ".html", ".pdf"]
+
+
+def test_font_cuts_are_kept_and_a_damaged_entry_is_made_again(tmp_path, sample_doc, house_style,
+                                                              monkeypatch):
+    cache = tmp_path / "cache"
+    html.page(sample_doc, house_style)  # its templates compiled: only the fonts cached below
+    with store.kept_in(cache):
+        first = html.page(sample_doc, house_style)
+        kept = {entry: entry.read_bytes() for entry in cache.iterdir()}
+        cut = html._cut
+        monkeypatch.setattr(html, "_cut", None)  # every cut from the cache now
+        assert html.page(sample_doc, house_style) == first
+        monkeypatch.setattr(html, "_cut", cut)
+        for n, entry in enumerate(sorted(kept)):  # damaged: a miss, made again
+            entry.write_bytes(kept[entry][:-1] + b"?" if n % 2 else b"")
+        assert html.page(sample_doc, house_style) == first
+    assert {entry: entry.read_bytes() for entry in cache.iterdir()} == kept
+    assert html.page(sample_doc, house_style) == first  # and with no cache at all
+
+
+def test_an_entry_is_found_by_its_key_only(tmp_path):
+    with store.kept_in(tmp_path):
+        assert store.cached("a", lambda: b"one") == b"one"
+        assert store.cached("a", lambda: b"two") == b"one"
+        assert store.cached("b", lambda: b"two") == b"two"
+
+
+def briefing(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, check=True,
+                   capture_output=True)
+
+
+@pytest.mark.e2e
+def test_no_cache_changes_a_byte_of_any_output(tmp_path):
+    """Every sample output built with every cache empty (new processes, no cache folder),
+    with the caches warm, and with every cache entry damaged: the same bytes."""
+    out = tmp_path / "out"
+    briefing("build", str(SAMPLE), "--out", str(out))
+    cold = digests(out)
+    cache = out / store.FOLDER
+    entries = sorted(cache.iterdir())
+    assert len(cold) == 9 and entries
+    briefing("build", str(SAMPLE), "--out", str(out), "--force")
+    assert digests(out) == cold and sorted(cache.iterdir()) == entries
+    for source in sorted(SAMPLE.glob("*.md")):  # each in this process, its caches warm
+        assert main(["build", str(source), "--out", str(out), "--force", "-q"]) == 0
+    assert digests(out) == cold
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[::-1])
+    briefing("build", str(SAMPLE), "--out", str(out), "--force")
+    assert digests(out) == cold
+
+
+@pytest.mark.e2e
+def test_a_build_imports_only_the_writers_it_needs(tmp_path):
+    source = write_doc(tmp_path / "doc")
+    for fmt, unwanted in (("docx", {"weasyprint", "fontTools.subset"}),
+                          ("html", {"weasyprint", "docx"})):
+        code = (f"import sys; from pipeline.commands.cli import main; "
+                f"assert main(['build', {str(source)!r}, '--format', {fmt!r}, '--out', "
+                f"{str(tmp_path / fmt)!r}]) == 0; "
+                f"print(sorted(set({sorted(unwanted)!r}) & set(sys.modules)))")
+        shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                               text=True, check=True)
+        assert shown.stdout.splitlines()[-1] == "[]"
+
+
+def test_kept_hyphenation_patterns_hyphenate_as_pyphen_does(tmp_path, monkeypatch):
+    import pyphen
+    from pipeline.writers import pdf_hyphenation
+
+    words = (SAMPLE / "en.md").read_text(encoding="utf-8").split() + (
+        SAMPLE / "fr.md").read_text(encoding="utf-8").split()
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    with store.kept_in(tmp_path):
+        for lang in ("en", "fr"):
+            pdf_hyphenation.preload(lang)
+        pyphen.hdcache.clear()
+        monkeypatch.setattr(pyphen.HyphDict, "__init__", None)  # no parsing now
+        for lang in ("en", "fr"):
+            pdf_hyphenation.preload(lang)
+    monkeypatch.undo()
+    for lang in ("en", "fr"):
+        kept, parsed = pyphen.Pyphen(lang=lang), pyphen.Pyphen(lang=lang, cache=False)
+        assert kept.hd is not parsed.hd
+        assert [kept.inserted(word) for word in words] == [parsed.inserted(word) for word in words]
+
+
+def test_templates_are_compiled_once_for_all_builds(tmp_path, sample_doc, monkeypatch):
+    import jinja2
+    from pipeline.house.style import HouseStyle
+
+    with store.kept_in(tmp_path):
+        first = html.print_document(sample_doc, HouseStyle(SAMPLE.parent.parent / "styles" / "amnesty"))
+        monkeypatch.setattr(jinja2.Environment, "compile", None)  # a new process: no compiler
+        again = html.print_document(sample_doc, HouseStyle(SAMPLE.parent.parent / "styles" / "amnesty"))
+    assert again == first
