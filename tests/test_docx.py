@@ -12,9 +12,9 @@ import docx
 import pypdf
 import pytest
 from lxml import etree
-from openxml_audit import OpenXmlValidator
 
 from conftest import SAMPLE, write_doc
+from validators import openxml_audit
 from pipeline import model as m
 from pipeline.commands.cli import main
 from pipeline.transforms.tree import plain_text
@@ -48,11 +48,6 @@ def rels(path, member: str) -> dict[str, str]:
     return {rel.get("Id"): rel.get("Target") for rel in xml(path, member)}
 
 
-def audit_errors(path) -> list[str]:
-    result = OpenXmlValidator().validate(path)
-    return [f"{error.description} ({getattr(error, 'path', '')})" for error in result.errors]
-
-
 def style_names(path) -> dict[str, str]:
     return {s.get(f"{W}styleId"): s.find(f"{W}name").get(f"{W}val")
             for s in xml(path, "word/styles.xml").iter(f"{W}style")}
@@ -63,7 +58,7 @@ def test_output_name(sample_docx):
 
 
 def test_valid_by_openxml_audit(sample_docx):
-    assert audit_errors(sample_docx) == []
+    assert openxml_audit(sample_docx) == []
 
 
 def test_reopens_with_python_docx(sample_docx, sample_doc):
@@ -108,7 +103,7 @@ def test_footnote_formatting(tmp_path):
         """)
     assert main(["build", str(source), "--format", "docx", "--out", str(tmp_path / "out")]) == 0
     path = tmp_path / "out" / "doc" / "IOR5387872024ENGLISH.docx"
-    assert audit_errors(path) == []
+    assert openxml_audit(path) == []
     notes = {int(n.get(f"{W}id")): n for n in xml(path, "word/footnotes.xml").iter(f"{W}footnote")}
     runs = {"".join(t.text for t in r.iter(f"{W}t")): r for r in notes[1].iter(f"{W}r")}
     assert runs["report"].find(f"{W}rPr/{W}i") is not None
@@ -174,7 +169,7 @@ def test_arabic_right_to_left(tmp_path):
     source = write_doc(tmp_path / "doc", ARABIC, name="ar.md")
     assert main(["build", str(source), "--format", "docx", "--out", str(tmp_path / "out")]) == 0
     path = tmp_path / "out" / "doc" / "IOR5304122025ARABIC.docx"
-    assert audit_errors(path) == []
+    assert openxml_audit(path) == []
     body = xml(path, "word/document.xml")
     paragraphs = list(body.iter(f"{W}p"))
     assert paragraphs and all(p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs)
