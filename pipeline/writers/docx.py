@@ -218,7 +218,7 @@ class _Writer:
         """Every character of the document's text: body, notes and footer."""
         parts = (self.document.element, self.notes.part.element,
                  self.document.sections[0].footer.part.element)
-        return {char for part in parts for t in part.iter(qn("w:t")) for char in t.text or ""}
+        return set("".join(t.text or "" for part in parts for t in part.iter(qn("w:t"))))
 
     def _page(self) -> None:
         page, section = self.tokens["page"], self.document.sections[0]
