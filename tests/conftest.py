@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import validators
 from pipeline.jobs import build
 from pipeline.house import style as house
 from pipeline.commands.cli import main
@@ -46,6 +47,17 @@ def session_registry(tmp_path_factory):
         patch.setenv("BRIEFING_REGISTRY", str(path))
         assert main(["index", "import", str(ROOT / "source")]) == 0
         yield path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (Playwright, Debian's browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = validators.launch_chromium(playwright)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

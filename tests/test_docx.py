@@ -12,9 +12,9 @@ import docx
 import pypdf
 import pytest
 from lxml import etree
-from openxml_audit import OpenXmlValidator
 
 from conftest import SAMPLE, write_doc
+from validators import openxml_audit
 from pipeline import model as m
 from pipeline.commands.cli import main
 from pipeline.transforms.tree import plain_text
@@ -48,11 +48,6 @@ def rels(path, member: str) -> dict[str, str]:
     return {rel.get("Id"): rel.get("Target") for rel in xml(path, member)}
 
 
-def audit_errors(path) -> list[str]:
-    result = OpenXmlValidator().validate(path)
-    return [f"{error.description} ({getattr(error, 'path', '')})" for error in result.errors]
-
-
 def style_names(path) -> dict[str, str]:
     return {s.get(f"{W}styleId"): s.find(f"{W}name").get(f"{W}val")
             for s in xml(path, "word/styles.xml").iter(f"{W}style")}
@@ -63,7 +58,7 @@ def test_output_name(sample_docx):
 
 
 def test_valid_by_openxml_audit(sample_docx):
-    assert audit_errors(sample_docx) == []
+    assert openxml_audit(sample_docx) == []
 
 
 def test_reopens_with_python_docx(sample_docx, sample_doc):
@@ -108,7 +103,7 @@ def test_footnote_formatting(tmp_path):
         """)
     assert main(["build", str(source), "--format", "docx", "--out", str(tmp_path / "out")]) == 0
     path = tmp_path / "out" / "doc" / "IOR5387872024ENGLISH.docx"
-    assert audit_errors(path) == []
+    assert openxml_audit(path) == []
     notes = {int(n.get(f"{W}id")): n for n in xml(path, "word/footnotes.xml").iter(f"{W}footnote")}
     runs = {"".join(t.text for t in r.iter(f"{W}t")): r for r in notes[1].iter(f"{W}r")}
     assert runs["report"].find(f"{W}rPr/{W}i") is not None
@@ -174,7 +169,7 @@ def test_arabic_right_to_left(tmp_path):
     source = write_doc(tmp_path / "doc", ARABIC, name="ar.md")
     assert main(["build", str(source), "--format", "docx", "--out", str(tmp_path / "out")]) == 0
     path = tmp_path / "out" / "doc" / "IOR5304122025ARABIC.docx"
-    assert audit_errors(path) == []
+    assert openxml_audit(path) == []
     body = xml(path, "word/document.xml")
     paragraphs = list(body.iter(f"{W}p"))
     assert paragraphs and all(p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs)
@@ -300,3 +295,177 @@ def test_citations_of_english_sources_are_in_english(sample_outputs, name):
                if run.find(f"{W}rPr/{W}lang[@{W}val='en']") is not None}
     assert any("Amnesty International" in text for text in english)
     assert any("Journal of International Criminal Justice" in text for text in english)
+
+
+# Fonts, the complex script and the box title ------------------------------------------------
+
+def embedded_fonts(path) -> dict[str, dict[str, bytes]]:
+    """The fonts embedded in the Word file: family -> {"embedRegular": the font's bytes…},
+    each part de-obfuscated with its key (ECMA-376 Part 1, 17.8.1: the first 32 bytes XORed
+    with the key's 16 bytes in reverse order)."""
+    targets = rels(path, "word/_rels/fontTable.xml.rels")
+    found = {}
+    with zipfile.ZipFile(path) as package:
+        for font in xml(path, "word/fontTable.xml").iter(f"{W}font"):
+            for embed in font:
+                if not embed.tag.startswith(f"{W}embed"):
+                    continue
+                key = bytes.fromhex(embed.get(f"{W}fontKey").strip("{}").replace("-", ""))[::-1]
+                data = package.read("word/" + targets[embed.get(f"{R}id")])
+                head = bytes(byte ^ key[n % 16] for n, byte in enumerate(data[:32]))
+                found.setdefault(font.get(f"{W}name"), {})[embed.tag[len(W):]] = head + data[32:]
+    return found
+
+
+def house_faces(house_style, role: str) -> dict[str, bytes]:
+    font = house_style.tokens["fonts"][role]
+    tags = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic",
+            "bold-italic": "embedBoldItalic"}
+    return {tags[face]: (house_style.root / "fonts" / name).read_bytes()
+            for face, name in font["files"].items()}
+
+
+def test_house_fonts_embedded(sample_outputs, house_style):
+    """Every face of the body font, and of the Arabic font where the text is Arabic, exactly
+    the house's files once de-obfuscated; Word is told to keep them."""
+    body, arabic = (house_style.tokens["fonts"][role]["family"] for role in ("body", "arabic"))
+    english, = sample_outputs.glob("*ENGLISH.docx")
+    assert embedded_fonts(english) == {body: house_faces(house_style, "body")}
+    arabic_file, = sample_outputs.glob("*ARABIC.docx")
+    assert embedded_fonts(arabic_file) == {body: house_faces(house_style, "body"),
+                                           arabic: house_faces(house_style, "arabic")}
+    assert xml(english, "word/settings.xml").find(f"{W}embedTrueTypeFonts") is not None
+    types = xml(english, "[Content_Types].xml")
+    assert {element.get("ContentType") for element in types
+            if element.get("PartName", "").endswith(".odttf")} == {
+        "application/vnd.openxmlformats-officedocument.obfuscatedFont"}
+    with zipfile.ZipFile(english) as package:  # stored: deflating them would cost more time
+        assert {info.compress_type for info in package.infolist()
+                if info.filename.endswith(".odttf")} == {zipfile.ZIP_STORED}
+
+
+def test_arabic_font_embedded_for_arabic_words_in_a_latin_text(tmp_path, house_style):
+    source = write_doc(tmp_path / "doc", MINIMAL_WITH_ARABIC)
+    assert main(["build", str(source), "--format", "docx", "--out", str(tmp_path / "out")]) == 0
+    (path,) = (tmp_path / "out").rglob("*.docx")
+    assert house_style.tokens["fonts"]["arabic"]["family"] in embedded_fonts(path)
+
+
+MINIMAL_WITH_ARABIC = """\
+---
+title: A minimal briefing
+date: 2024-11-27
+index: IOR 53/8787/2024
+---
+The Court's name in Arabic is المحكمة الجنائية الدولية.
+"""
+
+
+def _style(path, name: str):
+    """A style by its name (Word writes built-in names in lower case: "heading 2")."""
+    ids = {v.lower(): k for k, v in style_names(path).items()}
+    name = name.lower()
+    return xml(path, "word/styles.xml").find(f"{W}style[@{W}styleId='{ids[name]}']")
+
+
+def test_complex_script_font_and_sizes_from_the_tokens(sample_outputs, house_style):
+    """Arabic text in the house's Arabic font at its right-to-left sizes and leading, as in
+    the PDF; a Latin document keeps the Latin sizes."""
+    tokens = house_style.tokens
+    arabic = tokens["fonts"]["arabic"]["family"]
+    half_points = lambda size: str(round(float(size.removesuffix("pt")) * 2))  # noqa: E731
+    (path,) = sample_outputs.glob("*ARABIC.docx")
+    defaults = xml(path, "word/styles.xml").find(f".//{W}rPrDefault//{W}rFonts")
+    assert defaults.get(f"{W}cs") == arabic
+    for name, size in (("Normal", "body"), ("Footnote Text", "note"), ("Footer", "footer")):
+        style = _style(path, name)
+        assert style.find(f"{W}rPr/{W}sz").get(f"{W}val") == half_points(tokens["sizes"][f"{size}-rtl"])
+        assert style.find(f"{W}rPr/{W}szCs").get(f"{W}val") == half_points(tokens["sizes"][f"{size}-rtl"])
+    normal = _style(path, "Normal")
+    assert normal.find(f"{W}rPr/{W}rFonts").get(f"{W}cs") == arabic
+    line = float(tokens["sizes"]["body-rtl"].removesuffix("pt")) * tokens["leading"]["body-rtl"]
+    assert normal.find(f"{W}pPr/{W}spacing").get(f"{W}line") == str(round(line * 20))
+    (english,) = sample_outputs.glob("*ENGLISH.docx")
+    assert _style(english, "Normal").find(f"{W}rPr/{W}sz").get(f"{W}val") == half_points(tokens["sizes"]["body"])
+
+
+def test_characters_the_arabic_font_lacks_take_the_body_font(sample_outputs, house_style):
+    from fontTools.ttLib import TTFont
+
+    fonts = house_style.tokens["fonts"]
+    covered = set(map(chr, TTFont(house_style.root / "fonts" / fonts["arabic"]["files"]["regular"])
+                      .getBestCmap()))
+    (path,) = sample_outputs.glob("*ARABIC.docx")
+    fallback = 0
+    for member in ("word/document.xml", "word/footnotes.xml", "word/footer1.xml"):
+        for run in xml(path, member).iter(f"{W}r"):
+            if run.find(f"{W}rPr/{W}rtl") is None:
+                continue
+            text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+            font = run.find(f"{W}rPr/{W}rFonts")
+            if font is not None and font.get(f"{W}cs") == fonts["body"]["family"]:
+                fallback += 1
+            else:
+                assert set(text) <= covered, text
+    assert fallback  # the sample's slashes and parentheses
+
+
+def test_box_title_is_a_heading(sample_docx, sample_doc):
+    """At the outline level of its heading level, as the PDF's bookmarks and the HTML's h3."""
+    (box,) = [block for block in sample_doc.blocks if isinstance(block, m.Box)]
+    title = box.blocks[0]
+    body = xml(sample_docx, "word/document.xml")
+    ids = {v: k for k, v in style_names(sample_docx).items()}
+    paragraphs = [p for p in body.iter(f"{W}p")
+                  if p.find(f"{W}pPr/{W}pStyle[@{W}val='{ids['Box Title']}']") is not None]
+    assert ["".join(p.itertext()) for p in paragraphs] == [plain_text(title.children)]
+    heading_2 = _style(sample_docx, "Heading 2").find(f"{W}pPr/{W}outlineLvl").get(f"{W}val")
+    assert title.level == 3 and paragraphs[0].find(f"{W}pPr/{W}outlineLvl").get(f"{W}val") == heading_2
+
+
+def _headings(blocks):
+    for block in blocks:
+        if isinstance(block, m.Heading):
+            yield block.level - 2, plain_text(block.children)
+        elif isinstance(block, (m.Box, m.BlockQuote)):
+            yield from _headings(block.blocks)
+
+
+@pytest.mark.e2e
+def test_libreoffice_lays_out_each_language_in_the_house_fonts(sample_outputs, house_style, tmp_path):
+    """LibreOffice (its fonts here have no Noto) renders every Word file in the embedded house
+    fonts only, the Arabic in the house's Naskh, and finds the same headings as the PDF."""
+    from pipeline.jobs import build
+
+    files = sorted(sample_outputs.glob("*.docx"))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
+                   check=True, capture_output=True, timeout=300)
+    house_fonts = {TTFont_name(path) for path in (house_style.root / "fonts").glob("*.ttf")}
+    for docx_file in files:
+        pdf = tmp_path / docx_file.with_suffix(".pdf").name
+        listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                                 text=True).stdout.splitlines()[2:]
+        used = {line.split()[0].split("+")[-1] for line in listing}
+        assert used and used <= house_fonts, used
+        if docx_file.name.endswith("ARABIC.docx"):
+            assert {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold"} <= used
+        outline = []
+
+        def walk(items, level=0):
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    outline.append((level, item.title))
+        walk(pypdf.PdfReader(pdf).outline)
+        lang = {"ENGLISH": "en", "FRENCH": "fr", "ARABIC": "ar"}[docx_file.stem[-7:].lstrip("0123456789")]
+        doc = build.load(SAMPLE / f"{lang}.md", house_style)
+        assert [(level, squash(text)) for level, text in outline] == [
+            (level, squash(text)) for level, text in _headings(doc.blocks)]
+
+
+def TTFont_name(path) -> str:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path)["name"].getDebugName(6)

@@ -15,7 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import SAMPLE, write_doc
-from test_docx import audit_errors
+from validators import openxml_audit
 from pipeline.jobs import build
 from pipeline.house import locale
 from pipeline.commands.cli import main
@@ -193,7 +193,7 @@ def test_arabic_pdf_fonts_language_and_footnote_placement(sample_pdfs):
 
 def test_french_docx_labels_date_typography_and_language(sample_outputs):
     path = sample_outputs / "IOR5304122025FRENCH.docx"
-    assert audit_errors(path) == []
+    assert openxml_audit(path) == []
     document = docx.Document(path)
     assert document.core_properties.language == "fr-FR"
     lang = _part(path, "word/styles.xml").find(f".//{W}rPrDefault//{W}lang")
@@ -236,7 +236,7 @@ def test_french_typography_spares_urls_in_docx_and_html(tmp_path):
 
 def test_arabic_docx_right_to_left_with_ltr_runs(sample_outputs):
     path = sample_outputs / "IOR5304122025ARABIC.docx"
-    assert audit_errors(path) == []
+    assert openxml_audit(path) == []
     assert docx.Document(path).core_properties.language == "ar-SA"
     body = _part(path, "word/document.xml")
     assert body.find(f".//{W}sectPr/{W}bidi") is not None
@@ -434,7 +434,7 @@ def test_draft_outdated_mark_in_docx_and_html(doc, tmp_path):
     assert main(["build", str(doc), "--lang", "fr", "--format", "docx,html",
                  "--out", str(tmp_path / "out")]) == 0
     out = tmp_path / "out" / "doc"
-    assert audit_errors(out / "IOR5304122025FRENCH.docx") == []
+    assert openxml_audit(out / "IOR5304122025FRENCH.docx") == []
     document = docx.Document(out / "IOR5304122025FRENCH.docx")
     boxed = [p.text for p in document.paragraphs if p.style.name == "Box"]
     assert boxed[0].startswith("Traduction obsolète. Certains passages")

@@ -31,7 +31,7 @@ class Format:
 
 FORMATS = {format.name: format for format in (
     Format("pdf", "pdf", (*_LOADING, "templates/*", "print.css", "fonts/*"), "weasyprint"),
-    Format("docx", "docx", (*_LOADING, "docx.yaml"), "docx"),
+    Format("docx", "docx", (*_LOADING, "docx.yaml", "fonts/*"), "docx"),  # fonts: embedded
     Format("html", "html", (*_LOADING, "templates/*", "screen.css", "fonts/*"), "fontTools"),
     Format("print", "print_edition", (*_LOADING, "templates/*", "print.css", "fonts/*",
                                       "print.icc"), "weasyprint", "-print.pdf", default=False),

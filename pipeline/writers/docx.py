@@ -6,7 +6,10 @@ PDF and the web page share one look. Footnotes are real Word footnotes (`docx_no
 Arabic (or any right-to-left) sources get right-to-left paragraphs and runs with
 complex-script formatting, which python-docx has no API for; their left-to-right stretches
 (`Isolate`: URLs, index numbers, Latin citations) are runs without `w:rtl`, between
-left-to-right marks so that their edge punctuation stays with them in Word and LibreOffice. The zip is written with fixed
+left-to-right marks so that their edge punctuation stays with them in Word and LibreOffice.
+Complex-script text takes the house's Arabic font, and a right-to-left document its sizes and
+leading (a token `sizes.body` reads `sizes.body-rtl` where the house has one), as in the PDF.
+The house fonts the text uses are embedded (`docx_fonts`). The zip is written with fixed
 member dates, so the bytes depend only on the inputs.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
 
@@ -34,6 +38,7 @@ from ..house import locale
 from .. import model as m
 from ..errors import SourceError, warn
 from ..house.style import HouseStyle
+from . import docx_fonts
 from .docx_notes import Footnotes, element as _el
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
@@ -53,9 +58,10 @@ class _Writer:
         self.rtl = locale.direction(doc.lang) == "rtl"
         fonts = house.tokens["fonts"]
         self.emphasis = (fonts["arabic"] if self.rtl else fonts["body"]).get("emphasis", "italic")
+        self.fallback = self._fallback() if self.rtl else None
         self.document = docx.Document()
         _drop_legacy_parts(self.document)
-        self.body_pt = self.length(self.tokens["sizes"]["body"])
+        self.body_pt = self.length("sizes.body")
         self._lists = _Numbering(self.document, self.tokens, self.length)
         self._styles()
         # Style ids by name, looked up once: python-docx scans every style on each lookup.
@@ -63,13 +69,23 @@ class _Writer:
         self.notes = Footnotes(self.document, self.ids["Footnote Text"],
                                self.ids["Footnote Reference"])
 
+    def _fallback(self) -> _Fallback | None:
+        """Where the Arabic font lacks characters the body font has: which it covers."""
+        fonts, folder = self.tokens["fonts"], self.house.root / "fonts"
+        arabic, body = fonts["arabic"].get("files"), fonts["body"].get("files")
+        if not (arabic and body):
+            return None
+        return _Fallback(_characters(folder / arabic["regular"]), fonts["body"]["family"])
+
     # Tokens ----------------------------------------------------------------------------
 
     def token(self, value):
-        """`sizes.title` -> the token's value; anything else as it is."""
+        """`sizes.title` -> the token's value (in a right-to-left document, `sizes.title-rtl`
+        where the house has one); anything else as it is."""
         if isinstance(value, str) and "." in value and value.split(".")[0] in self.tokens:
             group, name = value.split(".", 1)
-            return self.tokens[group][name]
+            group = self.tokens[group]
+            return group.get(f"{name}-rtl", group[name]) if self.rtl else group[name]
         return value
 
     def length(self, value) -> float:
@@ -115,10 +131,9 @@ class _Writer:
         if "based-on" in props:
             style.base_style = self.document.styles[props["based-on"]]
         font = style.font
-        if "font" in props:
-            family = self.tokens["fonts"][props["font"]]["family"]
-            font.name = family
-            element.get_or_add_rPr().rFonts.set(qn("w:cs"), family)
+        if "font" in props:  # Latin text; complex-script text keeps the Arabic font
+            font.name = self.tokens["fonts"][props["font"]]["family"]
+            element.get_or_add_rPr().rFonts.set(qn("w:cs"), self.tokens["fonts"]["arabic"]["family"])
         if "size" in props:
             font.size = Pt(self.length(props["size"]))
             element.get_or_add_rPr().append(_el("w:szCs", {"w:val": str(round(font.size.pt * 2))}))
@@ -142,7 +157,7 @@ class _Writer:
         if "after" in props:
             para.space_after = Pt(self.length(props["after"]))
         if "leading" in props:
-            size = self.length(props.get("size", self.tokens["sizes"]["body"]))
+            size = self.length(props.get("size", "sizes.body"))
             para.line_spacing = Pt(size * float(self.token(props["leading"])))
         if props.get("keep-next"):
             para.keep_with_next = True
@@ -180,9 +195,30 @@ class _Writer:
         self.blocks(self.doc.blocks)
         self._footer()
         self._properties()
+        fonts = docx_fonts.embed(self.document, self._fonts_used())
         buffer = io.BytesIO()
         self.document.save(buffer)
-        return _fixed_dates(buffer.getvalue(), datetime.combine(self.meta.date, time()))
+        return _fixed_dates(buffer.getvalue(), datetime.combine(self.meta.date, time()), fonts)
+
+    def _fonts_used(self) -> dict:
+        """The house font families the text uses, with their files: the body font, and the
+        Arabic font in a right-to-left document or where it has a character of the text
+        that the body font lacks."""
+        folder = self.house.root / "fonts"
+        files = {role: {face: folder / name for face, name in font.get("files", {}).items()}
+                 for role, font in self.tokens["fonts"].items()}
+        used = {self.tokens["fonts"]["body"]["family"]: files["body"]} if files["body"] else {}
+        arabic = files["arabic"]
+        if arabic and (self.rtl or self._text() & _characters(arabic["regular"])
+                       - _characters(files["body"]["regular"])):
+            used[self.tokens["fonts"]["arabic"]["family"]] = arabic
+        return used
+
+    def _text(self) -> set[str]:
+        """Every character of the document's text: body, notes and footer."""
+        parts = (self.document.element, self.notes.part.element,
+                 self.document.sections[0].footer.part.element)
+        return set("".join(t.text or "" for part in parts for t in part.iter(qn("w:t"))))
 
     def _page(self) -> None:
         page, section = self.tokens["page"], self.document.sections[0]
@@ -190,9 +226,9 @@ class _Writer:
         section.page_height = Pt(self.length(page["height"]))
         for edge in ("top", "right", "bottom", "left"):
             setattr(section, f"{edge}_margin", Pt(self.length(page[f"margin-{edge}"])))
-        footer_height = self.length(self.tokens["sizes"]["footer"]) * 1.4
+        footer_height = self.length("sizes.footer") * 1.4
         section.footer_distance = Pt(self.length(page["margin-bottom"])
-                                     - self.length(self.tokens["spacing"]["footer-gap"])
+                                     - self.length("spacing.footer-gap")
                                      - footer_height)
         if self.rtl:
             section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter",
@@ -306,8 +342,13 @@ class _Writer:
         if isinstance(block, m.Paragraph):
             self.inlines(self.paragraph("", context or "Normal"), block.children)
         elif isinstance(block, m.Heading):
-            style = "Box Title" if context == "Box" else f"Heading {min(block.level - 1, 3)}"
-            self.inlines(self.paragraph("", style), block.children)
+            level = min(block.level - 1, 3)
+            paragraph = self.paragraph("", "Box Title" if context == "Box" else f"Heading {level}")
+            if context == "Box":  # a heading as in the PDF and HTML, at its level
+                ppr = paragraph._p.get_or_add_pPr()
+                ppr.append(_el("w:outlineLvl", {"w:val": str(level - 1)}))
+                _sort_paragraph_properties(ppr)
+            self.inlines(paragraph, block.children)
         elif isinstance(block, (m.BulletList, m.OrderedList)):
             self.list(block, depth)
         elif isinstance(block, m.BlockQuote):
@@ -406,18 +447,31 @@ class _Writer:
             _sort_paragraph_properties(ppr)
 
     def run(self, paragraph, text: str, style: str | None = None, bold=False, italic=False,
-            caps=False, ltr=False, lang=""):
-        """Append a run (`w:r`, returned) of plain `text` (a tab becomes `w:tab`), right to
-        left in a right-to-left document unless `ltr`, in the language `lang` if given. Built
-        directly in XML: python-docx's text setter goes character by character."""
+            caps=False, ltr=False, lang="", font: str | None = None):
+        """Append a run (`w:r`, the last one returned) of plain `text` (a tab becomes
+        `w:tab`), right to left in a right-to-left document unless `ltr`, in the language
+        `lang` if given. Built directly in XML: python-docx's text setter goes character by
+        character. Right-to-left text that the Arabic font has no glyphs for (Noto Naskh has
+        no `/` or `–`) goes in runs of its own in the body font, as the PDF falls back to it."""
+        rtl = self.rtl and not ltr
+        if rtl and font is None and self.fallback and text:
+            covered = self.fallback.covered
+            pieces = _split_by(text, covered)
+            if len(pieces) > 1 or text[0] not in covered:
+                for piece in pieces:
+                    r = self.run(paragraph, piece, style, bold, italic, caps, ltr, lang,
+                                 font="" if piece[0] in covered else self.fallback.family)
+                return r
         r = OxmlElement("w:r")
         flags = [tag for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
-                                      (caps, ("w:caps",)), (self.rtl and not ltr, ("w:rtl",)))
+                                      (caps, ("w:caps",)), (rtl, ("w:rtl",)))
                  if on for tag in tags]
-        if style or flags or lang:
+        if style or flags or font or lang:
             rpr = OxmlElement("w:rPr")
             if style:
                 rpr.append(_el("w:rStyle", {"w:val": self.ids[style]}))
+            if font:
+                rpr.append(_el("w:rFonts", {"w:cs": font}))
             for tag in flags:
                 rpr.append(OxmlElement(tag))
             if lang:
@@ -479,6 +533,22 @@ class _Writer:
             self.inlines(target, block.children)
 
 
+@dataclass(frozen=True)
+class _Fallback:
+    covered: frozenset[str]  # the characters of the Arabic font
+    family: str  # the font for the others
+
+
+def _split_by(text: str, covered: frozenset[str]) -> list[str]:
+    """`text` in pieces, each wholly in `covered` or wholly out of it."""
+    pieces, start = [], 0
+    for index in range(1, len(text) + 1):
+        if index == len(text) or (text[index] in covered) != (text[start] in covered):
+            pieces.append(text[start:index])
+            start = index
+    return pieces
+
+
 class _Numbering:
     """The list numbering of the house: one bulleted and one numbered definition in
     `word/numbering.xml` (replacing the template's), and a restart for each numbered list."""
@@ -490,6 +560,7 @@ class _Numbering:
         for child in list(self.element):
             self.element.remove(child)
         self.step = Pt(length(tokens["spacing"]["list-indent"]))
+        marker_font = tokens["fonts"]["body"]["family"]
         for ident, (fmt, text) in enumerate((("bullet", tokens["lists"]["bullet"]),
                                              ("decimal", "%{level}."))):
             abstract = _el("w:abstractNum", {"w:abstractNumId": str(ident)})
@@ -504,6 +575,10 @@ class _Numbering:
                 ppr.append(_el("w:ind", {"w:left": str(self.indent(level + 1).twips),
                                          "w:hanging": str(self.step.twips)}))
                 lvl.append(ppr)
+                rpr = OxmlElement("w:rPr")  # the marker in the body font, in any script
+                rpr.append(_el("w:rFonts", {f"w:{script}": marker_font
+                                            for script in ("ascii", "hAnsi", "cs")}))
+                lvl.append(rpr)
                 abstract.append(lvl)
             self.element.append(abstract)
         self.count = 0
@@ -601,20 +676,32 @@ def _drop_legacy_parts(document) -> None:
 
 
 @cache
+def _characters(path) -> frozenset[str]:
+    """The characters the font file at `path` has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(map(chr, TTFont(path, lazy=True).getBestCmap()))
+
+
+@cache
 def _style_spec(path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _fixed_dates(data: bytes, moment: datetime) -> bytes:
+def _fixed_dates(data: bytes, moment: datetime, stored: dict[str, bytes]) -> bytes:
     """The same zip with every member dated `moment` (ZIP dates start in 1980: an older
     document's members are dated then; its date stays in the core properties), so equal
-    inputs give equal bytes."""
+    inputs give equal bytes; the members named in `stored` hold those bytes, uncompressed."""
     moment = max(moment, datetime(1980, 1, 1))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info))
+            if info.filename in stored:
+                fixed.compress_type = zipfile.ZIP_STORED
+                target.writestr(fixed, stored[info.filename])
+            else:
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(fixed, source.read(info))
     return out.getvalue()
