@@ -1,5 +1,5 @@
 """The `briefing` command: `init`, `build`, `check`, `preflight`, `watch`, `preview`, `diff`,
-`translate`, and `index`/`new` for document numbers.
+`site`, `translate`, and `index`/`new` for document numbers.
 
 Every command but `init` and `diff` of two PDFs works inside a documents project (see
 `pipeline.project`), found from the working folder. Only what a command runs is imported, so
@@ -21,7 +21,7 @@ from ..errors import SourceError
 from ..house import registry as registries, style as houses
 from ..jobs import build
 from ..writers import FORMATS
-from . import index as index_commands, translate
+from . import index as index_commands, site as site_command, translate
 
 DOCUMENT_COMMANDS = ("build", "check", "watch", "preview")
 
@@ -140,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="output folder of the current PDF (default: the project's)")
     diff.add_argument("--images", type=Path, default=Path("output/diff"), metavar="DIR",
                       help="folder for the side-by-side PNGs (default: output/diff)")
+    site_command.add_parser(commands, [common, styled, verbosity], _positive)
     index_commands.add_commands(commands, common)
     translate.add_parser(commands)
     return parser
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{', '.join(FORMATS)})", file=sys.stderr)
         return 2
     paths = args.paths or [where.sources]
-    langs = _codes(args.lang)
+    langs = _codes(getattr(args, "lang", None))
     try:
         sources = build.find_sources(paths, langs)
     except SourceError as err:
@@ -212,8 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print(f"briefing: error: {_nothing_found(paths, langs)}", file=sys.stderr)
         return 1
-    out = (args.out or where.output) if hasattr(args, "out") else None
     registry = index_commands.usable_registry(where.registry, quiet=args.command != "check")
+    if args.command == "site":
+        return site_command.run(args, sources, formats, where.output,
+                                args.out or _shown(where.project.site), where.house, registry,
+                                -1 if args.quiet else 1 if args.verbose else 0)
+    out = (args.out or where.output) if hasattr(args, "out") else None
     if args.command == "diff":
         return _diff_since(sources, args, out, where, registry)
     if args.command == "preview":
