@@ -404,3 +404,59 @@ def test_search_finds_a_word_of_one_document(served, browser, lang, word, expect
     page.click("button[type=submit]")
     page.wait_for_function("document.querySelector('#search-results').children.length === 0")
     assert page.text_content("#search-status") != ""
+
+
+# Preview ------------------------------------------------------------------------------
+
+def test_preview_serves_the_library_with_live_reload(tmp_path):
+    import http.client
+    import time
+
+    from pipeline.commands import live
+
+    root = _project(tmp_path, documents=DOCUMENTS[:1] + DOCUMENTS[9:], sample=False)
+    preview = live.SitePreview([root / "source"], root / "output", root / "style")
+    server = threading.Thread(target=preview.serve)
+    server.start()
+
+    def get(path, host=None):
+        connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=30)
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host or f"127.0.0.1:{preview.port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    page = "/en/documents/afr44/7001/2023/en/"
+    try:
+        for _ in range(600):
+            if get(page)[0] == 200:
+                break
+            time.sleep(0.1)
+        status, body = get(page)
+        assert status == 200 and b"Elections under pressure" in body
+        assert b'<script src="/__briefing/reload.js"></script>\n</body>' in body
+        assert f'href="http://127.0.0.1:{preview.port}{page}"'.encode() in body  # canonical
+        assert get("/en/documents/pol10/7006/2025/en/")[0] == 200  # drafts are previewed
+        assert get("/", "attacker.example")[0] == 403
+        assert get("/%2e%2e/%2e%2e/briefing.toml")[0] == 404
+        events = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=30)
+        events.request("GET", "/__briefing/events")
+        stream = events.getresponse()
+        while stream.fp.readline() != b": still here\n":  # the first build's events
+            pass
+        source = root / "source/afr-elections/en.md"
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "Elections under pressure", "Elections postponed"), encoding="utf-8")
+        for _ in range(240):
+            if stream.fp.readline().decode().strip() == "event: page":
+                break
+        else:
+            raise AssertionError("no reload")
+        events.close()
+        assert b"Elections postponed" in get(page)[1]
+        assert b"Elections postponed" in get("/en/")[1]
+    finally:
+        preview.stop.set()
+        server.join(timeout=60)
+    assert not server.is_alive()

@@ -122,9 +122,13 @@ def _parser() -> argparse.ArgumentParser:
                            "internal error (or BRIEFING_DEBUG=1)")
     preflight.add_argument("-j", "--jobs", type=_positive, metavar="N",
                            help="worker processes (default: the number of CPUs)")
-    preview = commands.add_parser("preview", help="serve a document's web page with live reload",
-                                  parents=[common, styled])
-    preview.add_argument("paths", nargs=1, type=Path, metavar="PATH", help="document .md file or folder")
+    preview = commands.add_parser("preview", help="serve a document's web page (or the document "
+                                  "library) with live reload", parents=[common, styled])
+    preview.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="document .md file or folder (with --site: any number, default: "
+                         "the project's sources)")
+    preview.add_argument("--site", action="store_true",
+                         help="serve the document library (`briefing site`), drafts included")
     preview.add_argument("--lang", action="append", metavar="CODE", help="language to preview")
     preview.add_argument("--out", type=Path, metavar="DIR",
                          help="output folder of the HTML and PDF (default: the project's)")
@@ -203,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"briefing: error: unknown format {', '.join(unknown)} (formats: "
               f"{', '.join(FORMATS)})", file=sys.stderr)
         return 2
+    if args.command == "preview" and not args.site and len(args.paths) != 1:
+        print("briefing: error: preview takes one document (or --site)", file=sys.stderr)
+        return 2
     paths = args.paths or [where.sources]
     langs = _codes(getattr(args, "lang", None))
     try:
@@ -224,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "preview":
         from . import live
 
+        if args.site:
+            return live.preview_site(paths, out, args.port, where.house, registry)
         return live.preview(sources[0], out, args.port, where.house, registry)
     from ..jobs import batch
 
