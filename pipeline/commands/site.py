@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from ..errors import SourceError
-from ..site import catalogue, publish
 
 
 def add_parser(commands, parents: list[argparse.ArgumentParser], positive) -> None:
@@ -34,6 +33,8 @@ def add_parser(commands, parents: list[argparse.ArgumentParser], positive) -> No
 
 def run(args, sources: list[Path], formats: list[str], out: Path, site: Path, house: Path,
         registry: str | None, verbosity: int) -> int:
+    from ..site import catalogue, publish  # here: the other commands need not load them
+
     try:
         report = publish.publish(sources, out, site, house, formats=formats,
                                  base_url=args.base_url, drafts=args.drafts, registry=registry,
