@@ -22,6 +22,7 @@ bench: $(VENV)/installed
 	$(PY) benchmarks/docx_pandoc.py
 	$(PY) benchmarks/docx_tables.py
 	$(PY) benchmarks/incremental.py
+	$(PY) benchmarks/site.py
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine
 	scripts/setup-machine build

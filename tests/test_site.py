@@ -8,7 +8,6 @@ import shutil
 import threading
 from collections import deque
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
@@ -386,11 +385,11 @@ def test_crawl_from_the_home_page(library, served, browser):
         assert depth.get(served + path, 99) <= 3, path
 
 
-@pytest.mark.parametrize("lang, word, expected", [
-    ("en", "quillwort", "en/documents/act30/7005/2023/en/"),
-    ("ar", "السنديانة", "ar/documents/eur46/7003/2024/ar/"),
+@pytest.mark.parametrize("lang, word, expected, count", [
+    ("en", "quillwort", "en/documents/act30/7005/2023/en/", "1 document"),
+    ("ar", "السنديانة", "ar/documents/eur46/7003/2024/ar/", "وثيقة واحدة"),
 ])
-def test_search_finds_a_word_of_one_document(served, browser, lang, word, expected):
+def test_search_finds_a_word_of_one_document(served, browser, lang, word, expected, count):
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -398,6 +397,7 @@ def test_search_finds_a_word_of_one_document(served, browser, lang, word, expect
     page.wait_for_selector("form[data-ready]")
     results = page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)")
     assert results == [served + expected]
+    assert page.text_content("#search-status") == count  # the language's plural form
     assert page.input_value("#query") == word and errors == []
     # the form searches too
     page.fill("#query", "zzzznothing")

@@ -267,7 +267,8 @@ class SitePreview(_Live):
             report = publish.publish(
                 build.find_sources(self.paths, []), self.out, self.site, self.house,
                 formats=[WEB_PAGE.name], base_url=f"http://127.0.0.1:{self.port}/",
-                drafts=True, registry=self.registry, workers=1, pool=self.pool(), verbosity=-1)
+                drafts=True, registry=self.registry, workers=1, pool=self.pool(), verbosity=-1,
+                progress=False)
         except (SourceError, catalogue.CatalogueError, ValueError, RuntimeError) as err:
             self.publish("failed", str(err))
             print(err, file=sys.stderr, flush=True)
