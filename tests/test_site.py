@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections import deque
@@ -300,6 +301,24 @@ def test_bad_front_matter_is_an_error_at_its_line(tmp_path, capsys):
     assert not (root / "site").exists()
 
 
+def test_two_pages_at_one_address_are_an_error(tmp_path, capsys):
+    root = _project(tmp_path, documents=DOCUMENTS[:1], sample=False)
+    shutil.copytree(root / "source/afr-elections", root / "source/afr-copy")
+    assert _site(root) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"afr-elections/en\.md:1:1: error: its page would be at "
+                     r"/en/documents/afr44/7001/2023/en/, where .*afr-copy/en\.md's is", err)
+    assert not (root / "site").exists()
+
+
+def test_a_style_without_the_library_templates_is_a_clear_error(tmp_path, capsys):
+    root = _project(tmp_path, documents=DOCUMENTS[:1], sample=False)
+    shutil.rmtree(root / "style/templates/site")
+    assert _site(root) == 1
+    err = capsys.readouterr().err
+    assert "has no templates/site/" in err and "Traceback" not in err
+
+
 def test_outdated_translation_shows_the_house_note(tmp_path):
     root = tmp_path
     (root / "briefing.toml").write_text("", encoding="utf-8")
@@ -408,6 +427,7 @@ def test_search_finds_a_word_of_one_document(served, browser, lang, word, expect
 
 # Preview ------------------------------------------------------------------------------
 
+@pytest.mark.e2e  # a watcher and a warm worker, as test_live.py
 def test_preview_serves_the_library_with_live_reload(tmp_path):
     import http.client
     import time
