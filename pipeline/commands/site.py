@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -15,8 +16,7 @@ def add_parser(commands, parents: list[argparse.ArgumentParser], positive) -> No
         description="Builds the documents' outputs (incrementally, as build does), then the "
                     "site: a page per document and language at the house's address, lists by "
                     "series, year and language, search, feeds and a sitemap.")
-    site.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                      help="document folder or .md file (default: the project's sources)")
+    site.set_defaults(paths=[])  # the library is every document of the project
     site.add_argument("--out", type=Path, metavar="DIR",
                       help="the site's folder (default: the project's, site/)")
     site.add_argument("--base-url", metavar="URL", help="the site's address (default: the host "
@@ -35,15 +35,22 @@ def run(args, sources: list[Path], formats: list[str], out: Path, site: Path, ho
         registry: str | None, verbosity: int) -> int:
     from ..site import catalogue, publish  # here: the other commands need not load them
 
+    debug = args.debug or os.environ.get("BRIEFING_DEBUG", "") not in ("", "0")
     try:
         report = publish.publish(sources, out, site, house, formats=formats,
                                  base_url=args.base_url, drafts=args.drafts, registry=registry,
-                                 workers=args.jobs, force=args.force, verbosity=verbosity)
+                                 workers=args.jobs, force=args.force, verbosity=verbosity,
+                                 debug=debug)
     except (catalogue.CatalogueError, SourceError) as err:
         print(err, file=sys.stderr)
         return 1
-    except (ValueError, RuntimeError) as err:
+    except (ValueError, RuntimeError, OSError) as err:
         print(f"briefing: error: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # a bug: no traceback unless --debug
+        if debug:
+            raise
+        print(f"briefing: error: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
     if report.build and verbosity >= 0:
         print(report.build)
