@@ -25,6 +25,7 @@ bench: $(VENV)/installed
 	$(PY) benchmarks/linear.py
 	$(PY) benchmarks/incremental.py
 	$(PY) benchmarks/cold.py
+	$(PY) benchmarks/site.py
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine
 	scripts/setup-machine build

@@ -4,8 +4,9 @@ repository, so that every command gives the same answer from any subfolder.
 
 Its settings, all optional: `source` (the document folders, default `source`), `output`
 (default `output`), `style` (a house style: a folder of the project, or the name of a style
-shipped with briefing; default `amnesty`) and `registry` (an SQLite file of the project or a
-`postgresql://` URL; default `registry.sqlite3`).
+shipped with briefing; default `amnesty`), `registry` (an SQLite file of the project or a
+`postgresql://` URL; default `registry.sqlite3`) and `site` (where `briefing site` writes the
+document library; default `site`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 CONFIG = "briefing.toml"
 DEFAULTS = {"source": "source", "output": "output", "style": "amnesty",
-            "registry": "registry.sqlite3"}
+            "registry": "registry.sqlite3", "site": "site"}
 
 
 class ProjectError(Exception):
@@ -36,6 +37,10 @@ class Project:
     @property
     def output(self) -> Path:
         return self.root / self.settings["output"]
+
+    @property
+    def site(self) -> Path:
+        return self.root / self.settings["site"]
 
     @property
     def style(self) -> str:

@@ -19,6 +19,7 @@ LAYERS = [
     {"transforms"},
     {"writers"},
     {"jobs"},
+    {"site"},
     {"commands", "__main__"},
 ]
 

@@ -1,5 +1,5 @@
 """The `briefing` command: `init`, `build`, `check`, `preflight`, `watch`, `preview`, `diff`,
-`translate`, and `index`/`new` for document numbers.
+`site`, `translate`, and `index`/`new` for document numbers.
 
 Every command but `init` and `diff` of two PDFs works inside a documents project (see
 `pipeline.project`), found from the working folder. Only what a command runs is imported, so
@@ -21,7 +21,7 @@ from ..errors import SourceError
 from ..house import registry as registries, style as houses
 from ..jobs import build
 from ..writers import DEFAULT_FORMATS, FORMATS
-from . import index as index_commands, translate
+from . import index as index_commands, site as site_command, translate
 
 DOCUMENT_COMMANDS = ("build", "check", "watch", "preview")
 
@@ -123,9 +123,13 @@ def _parser() -> argparse.ArgumentParser:
                            "internal error (or BRIEFING_DEBUG=1)")
     preflight.add_argument("-j", "--jobs", type=_positive, metavar="N",
                            help="worker processes (default: the number of CPUs)")
-    preview = commands.add_parser("preview", help="serve a document's web page with live reload",
-                                  parents=[common, styled])
-    preview.add_argument("paths", nargs=1, type=Path, metavar="PATH", help="document .md file or folder")
+    preview = commands.add_parser("preview", help="serve a document's web page (or the document "
+                                  "library) with live reload", parents=[common, styled])
+    preview.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="document .md file or folder (with --site: any number, default: "
+                         "the project's sources)")
+    preview.add_argument("--site", action="store_true",
+                         help="serve the document library (`briefing site`), drafts included")
     preview.add_argument("--lang", action="append", metavar="CODE", help="language to preview")
     preview.add_argument("--out", type=Path, metavar="DIR",
                          help="output folder of the HTML and PDF (default: the project's)")
@@ -141,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="output folder of the current PDF (default: the project's)")
     diff.add_argument("--images", type=Path, default=Path("output/diff"), metavar="DIR",
                       help="folder for the side-by-side PNGs (default: output/diff)")
+    site_command.add_parser(commands, [common, styled, verbosity], _positive)
     index_commands.add_commands(commands, common)
     translate.add_parser(commands)
     return parser
@@ -203,8 +208,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"briefing: error: unknown format {', '.join(unknown)} (formats: "
               f"{', '.join(FORMATS)})", file=sys.stderr)
         return 2
+    if args.command == "preview" and not args.site and len(args.paths) != 1:
+        print("briefing: error: preview takes one document (or --site)", file=sys.stderr)
+        return 2
     paths = args.paths or [where.sources]
-    langs = _codes(args.lang)
+    langs = _codes(getattr(args, "lang", None))
     try:
         sources = build.find_sources(paths, langs)
     except SourceError as err:
@@ -213,13 +221,19 @@ def main(argv: list[str] | None = None) -> int:
     if not sources:
         print(f"briefing: error: {_nothing_found(paths, langs)}", file=sys.stderr)
         return 1
-    out = (args.out or where.output) if hasattr(args, "out") else None
     registry = index_commands.usable_registry(where.registry, quiet=args.command != "check")
+    if args.command == "site":
+        return site_command.run(args, sources, formats, where.output,
+                                args.out or _shown(where.project.site), where.house, registry,
+                                -1 if args.quiet else 1 if args.verbose else 0)
+    out = (args.out or where.output) if hasattr(args, "out") else None
     if args.command == "diff":
         return _diff_since(sources, args, out, where, registry)
     if args.command == "preview":
         from . import live
 
+        if args.site:
+            return live.preview_site(paths, out, args.port, where.house, registry)
         return live.preview(sources[0], out, args.port, where.house, registry)
     from ..jobs import batch
 

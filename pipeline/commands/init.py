@@ -11,7 +11,7 @@ from ..house import style as houses
 from .index import write_skeleton
 
 SAMPLE = "sample"  # the sample document's folder under source/
-GITIGNORE = "output/\nregistry.sqlite3\n"
+GITIGNORE = "output/\nsite/\nregistry.sqlite3\n"
 
 
 def init(folder: Path, style: str) -> int:

@@ -1,4 +1,4 @@
-"""`briefing watch` and `briefing preview`: rebuild what a saved file affects.
+"""`briefing watch` and `briefing preview` (`--site`): rebuild what a saved file affects.
 
 Changes are noticed with watchfiles (inotify, no polling). `watch` re-runs the incremental
 build, which renders only the outputs whose inputs changed. `preview` serves one document's
@@ -6,7 +6,8 @@ standalone web page (the HTML output) on 127.0.0.1 and reloads the browser throu
 server-sent events: on each save one warm worker (replaced if it dies or the house style
 changes) writes the web page first, and the page reloads; it writes the PDF after it, and the
 page's link to it is refreshed. Both are incremental builds into the output folder, within
-the limits of any build. A stdlib HTTP server is enough for a few routes and one user;
+the limits of any build. `preview --site` serves the document library instead, made again
+(incrementally) on each save. A stdlib HTTP server is enough for a few routes and one user;
 EventSource is built into browsers, so the page needs no script library.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..errors import SourceError
 from ..writers import PRINTED, WEB_PAGE
 
 SCRIPT = Path(__file__).with_name("preview.js")
+SITE_SCRIPT = Path(__file__).with_name("preview-site.js")
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _HOST = re.compile(r"(\[[^\]]*\]|[^:]*)(?::(\d+))?")
 STEP_MS = 20  # changes closer together than this are one save (editors write in a few ms)
@@ -60,22 +62,17 @@ def watch(paths: list[Path], langs: list[str], formats: list[str], out: Path,
     return 0
 
 
-class Preview:
-    """One document served at http://127.0.0.1:PORT/ while it is edited."""
+class _Live:
+    """A server on 127.0.0.1 that tells its pages (server-sent events) when to reload, and
+    rebuilds in one warm worker on every save of the files it watches."""
 
-    def __init__(self, source: Path, out: Path, house: Path, port: int = 0,
-                 registry: str | None = None):
-        self.source, self.out, self.house = source, out, house
-        self.jobs = {entry: batch.Job(source, entry.name, out, house, registry)
-                     for entry in (WEB_PAGE, PRINTED)}
-        self.html = b""
+    def __init__(self, port: int, handler, watched: list[Path], house: Path, out: Path):
+        self.watched, self.house, self.out = watched, house, out
         self.workers: batch.Workers | None = None  # one, kept warm across saves
-        self.pdf: Path | None = None
-        self.state = "building"  # of the PDF: building, ready, failed
         self._listeners: list[queue.Queue] = []
         self._lock = threading.Lock()
         self.stop = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler(self))
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
 
@@ -94,9 +91,50 @@ class Preview:
         with self._lock:
             self._listeners.remove(listener)
 
-    def _build(self, entry) -> batch.Summary:
+    def pool(self) -> batch.Workers:
         self.workers = self.workers or batch.Workers(1)
-        return batch.run([self.jobs[entry]], 1, progress=False, pool=self.workers)
+        return self.workers
+
+    def _retire_workers(self) -> None:
+        if self.workers:
+            self.workers.close()
+            self.workers = None
+
+    def rebuild(self) -> None:
+        raise NotImplementedError
+
+    def serve(self) -> None:
+        """Serve and rebuild on every save until `stop` is set."""
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        try:
+            self.rebuild()
+            style = str(self.house.resolve())
+            for changes in _changes(self.watched, self.house, self.out, self.stop):
+                if any(path.startswith(style + os.sep) for _, path in changes):
+                    self._retire_workers()  # its caches hold the old house style
+                self.rebuild()
+        finally:
+            self._retire_workers()
+            self.stop.set()
+            self.server.shutdown()
+            self.server.server_close()
+
+
+class Preview(_Live):
+    """One document served at http://127.0.0.1:PORT/ while it is edited."""
+
+    def __init__(self, source: Path, out: Path, house: Path, port: int = 0,
+                 registry: str | None = None):
+        self.source = source  # before the handler is made: it serves the source's folder
+        super().__init__(port, _handler, [source.parent], house, out)
+        self.jobs = {entry: batch.Job(source, entry.name, out, house, registry)
+                     for entry in (WEB_PAGE, PRINTED)}
+        self.html = b""
+        self.pdf: Path | None = None
+        self.state = "building"  # of the PDF: building, ready, failed
+
+    def _build(self, entry) -> batch.Summary:
+        return batch.run([self.jobs[entry]], 1, progress=False, pool=self.pool())
 
     def render_html(self) -> None:
         """The web page, with the reload script; an error is shown on the last good page."""
@@ -115,46 +153,78 @@ class Preview:
         self.state = "failed" if summary.failed else "ready"
         self.publish("print", self.state)
 
-    def _retire_workers(self) -> None:
-        if self.workers:
-            self.workers.close()
-            self.workers = None
-
     def rebuild(self) -> None:
         self.render_html()
         self.render_pdf()
 
-    def serve(self) -> None:
-        """Serve and rebuild on every save until `stop` is set."""
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+class _LiveHandler(BaseHTTPRequestHandler):
+    """What both servers answer alike: this machine's names only, server-sent events."""
+    live: _Live
+
+    def request_path(self) -> str | None:
+        """The path asked for; None (an error sent) for a foreign host or a NUL."""
+        # Only this machine's own names: a page elsewhere whose name points here (DNS
+        # rebinding) must not read the draft.
+        host = _HOST.fullmatch(self.headers.get("Host") or "")
+        if not host or host[1] not in LOCAL_NAMES or host[2] not in (None, str(self.live.port)):
+            self.send_error(403)
+            return None
+        path = unquote(urlsplit(self.path).path)
+        if "\0" in path:
+            self.send_error(404)
+            return None
+        return path
+
+    def _send(self, body: bytes, kind: str, image: bool = False) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if image:  # an SVG from the document folder runs no script on our origin
+            self.send_header("Content-Security-Policy", "default-src 'none'; "
+                             "style-src 'unsafe-inline'; sandbox")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-sent events: `page` (reload), `print` (the PDF's state), `failed` (an
+        error)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        listener = self.live.listen()
         try:
-            self.rebuild()
-            style = str(self.house.resolve())
-            for changes in _changes([self.source.parent], self.house, self.out, self.stop):
-                if any(path.startswith(style + os.sep) for _, path in changes):
-                    self._retire_workers()  # its caches hold the old house style
-                self.rebuild()
+            while not self.live.stop.is_set():
+                try:
+                    event, data = listener.get(timeout=1)
+                    # each line its own field: a line of the data cannot forge an event
+                    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+                    message = f"event: {event}\n{lines}\n"
+                except queue.Empty:
+                    message = ": still here\n\n"  # finds out when the browser has gone
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except OSError:
+            pass
         finally:
-            self._retire_workers()
-            self.stop.set()
-            self.server.shutdown()
-            self.server.server_close()
+            self.live.forget(listener)
+
+    def log_message(self, *args):  # no line per request on the terminal
+        pass
 
 
 def _handler(preview: Preview):
     folder = preview.source.parent.resolve()  # the page's images are relative to it
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_LiveHandler):
+        live = preview
+
         def do_GET(self):
-            # Only this machine's own names: a page elsewhere whose name points here (DNS
-            # rebinding) must not read the draft.
-            host = _HOST.fullmatch(self.headers.get("Host") or "")
-            if not host or host[1] not in LOCAL_NAMES or host[2] not in (None, str(preview.port)):
-                self.send_error(403)
-                return
-            path = unquote(urlsplit(self.path).path)
-            if "\0" in path:
-                self.send_error(404)
+            path = self.request_path()
+            if path is None:
                 return
             if path == "/":
                 self._send(preview.html, "text/html; charset=utf-8")
@@ -178,57 +248,92 @@ def _handler(preview: Preview):
                 else:
                     self.send_error(404)
 
-        def _send(self, body: bytes, kind: str, image: bool = False) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            if image:  # an SVG from the document folder runs no script on our origin
-                self.send_header("Content-Security-Policy", "default-src 'none'; "
-                                 "style-src 'unsafe-inline'; sandbox")
-            self.end_headers()
-            self.wfile.write(body)
+    return Handler
 
-        def _events(self) -> None:
-            """Server-sent events: `page` (reload), `print` (the PDF's state), `failed` (an
-            error)."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            listener = preview.listen()
-            try:
-                while not preview.stop.is_set():
-                    try:
-                        event, data = listener.get(timeout=1)
-                        # each line its own field: a line of the data cannot forge an event
-                        lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-                        message = f"event: {event}\n{lines}\n"
-                    except queue.Empty:
-                        message = ": still here\n\n"  # finds out when the browser has gone
-                    self.wfile.write(message.encode())
-                    self.wfile.flush()
-            except OSError:
-                pass
-            finally:
-                preview.forget(listener)
 
-        def log_message(self, *args):  # no line per request on the terminal
-            pass
+class SitePreview(_Live):
+    """The document library of `paths` served at http://127.0.0.1:PORT/ while its documents
+    are edited (drafts included, web pages only): made into `<out>/.site-preview` (with this
+    server's address in its links), incrementally, and reloaded in the browser on each save."""
+
+    FOLDER = ".site-preview"
+
+    def __init__(self, paths: list[Path], out: Path, house: Path, port: int = 0,
+                 registry: str | None = None):
+        self.paths, self.registry = paths, registry
+        self.site = out / self.FOLDER
+        super().__init__(port, _site_handler, paths, house, out)
+
+    def rebuild(self) -> None:
+        from ..site import catalogue, publish
+
+        try:
+            report = publish.publish(
+                build.find_sources(self.paths, []), self.out, self.site, self.house,
+                formats=[WEB_PAGE.name], base_url=f"http://127.0.0.1:{self.port}/",
+                drafts=True, registry=self.registry, workers=1, pool=self.pool(), verbosity=-1,
+                progress=False)
+        except (SourceError, catalogue.CatalogueError, ValueError, RuntimeError) as err:
+            self.publish("failed", str(err))
+            print(err, file=sys.stderr, flush=True)
+            return
+        if report.failed:  # the build has printed the errors
+            self.publish("failed", "\n".join(report.failed))
+            return
+        print(report, flush=True)
+        self.publish("page")
+
+
+def _site_handler(preview: SitePreview):
+    class Handler(_LiveHandler):
+        live = preview
+
+        def do_GET(self):
+            path = self.request_path()
+            if path is None:
+                return
+            if path == "/__briefing/events":
+                self._events()
+                return
+            if path == "/__briefing/reload.js":
+                self._send(SITE_SCRIPT.read_bytes(), "text/javascript")
+                return
+            site = os.path.realpath(preview.site)
+            file = os.path.realpath(os.path.join(site, path.lstrip("/")))
+            if os.path.isdir(file):
+                file = os.path.join(file, "index.html")
+            if os.path.commonpath([site, file]) != site or not os.path.isfile(file):
+                self.send_error(404)
+                return
+            body = Path(file).read_bytes()
+            kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
+            if kind == "text/html":
+                body = body.replace(b"</body>", b'<script src="/__briefing/reload.js"></script>'
+                                    b"\n</body>")
+                kind += "; charset=utf-8"
+            self._send(body, kind)
 
     return Handler
 
 
+def preview_site(paths: list[Path], out: Path, port: int, house: Path,
+                 registry: str | None = None) -> int:
+    return _run(lambda: SitePreview(paths, out, house, port, registry), port, "the library")
+
+
 def preview(source: Path, out: Path, port: int, house: Path,
             registry: str | None = None) -> int:
+    return _run(lambda: Preview(source, out, house, port, registry), port, str(source))
+
+
+def _run(make, port: int, what: str) -> int:
     try:
-        server = Preview(source, out, house, port, registry)
+        server = make()
     except (OSError, OverflowError) as err:  # in use, not allowed, or out of range
         print(f"briefing: error: cannot serve on 127.0.0.1:{port}: "
               f"{getattr(err, 'strerror', None) or err}", file=sys.stderr)
         return 1
-    print(f"previewing {source} at http://127.0.0.1:{server.port}/ (Ctrl-C stops)", flush=True)
+    print(f"previewing {what} at http://127.0.0.1:{server.port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve()
     except KeyboardInterrupt:

@@ -109,9 +109,9 @@ class AIIndex:
 
 class IndexScheme:
     """AI index numbers as a house's document identifiers (`identifiers.Scheme`): the series
-    and known subjects of the house style (its `index.yaml`), and the address pattern of a
-    document's page (`url`, with the fields `site`, `series`, `subject`, `serial`, `year`
-    and `lang`)."""
+    (each named in English, or per language) and known subjects of the house style (its
+    `index.yaml`), and the address pattern of a document's page (`url`, with the fields
+    `site`, `series`, `subject`, `serial`, `year`, `lang` and `slug`)."""
 
     name = "ai-index"
     noun = "AI index"
@@ -122,7 +122,11 @@ class IndexScheme:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.path = path
         self.url_pattern = url
-        self.series: dict[str, str] = data["series"]
+        self._series_names: dict[str, dict[str, str]] = {
+            code: names if isinstance(names, dict) else {"en": names}
+            for code, names in data["series"].items()}
+        self.series: dict[str, str] = {code: names.get("en") or next(iter(names.values()))
+                                       for code, names in self._series_names.items()}
         self._subjects: dict[str, dict[int, list[tuple[int, str]]]] = {
             series: {int(code): _names_by_year(names) for code, names in codes.items()}
             for series, codes in (data.get("subjects") or {}).items()}
@@ -142,13 +146,22 @@ class IndexScheme:
     def file_stem(self, index: AIIndex, slug: str, lang: str) -> str:
         return index.file_stem(lang)
 
-    def url(self, index: AIIndex, lang: str = "en", site: str = "en") -> str | None:
+    def url(self, index: AIIndex, lang: str = "en", site: str = "en",
+            slug: str = "") -> str | None:
         """The page of the document in language `lang`, on the `site` edition."""
         if not self.url_pattern:
             return None
         return self.url_pattern.format(site=site, series=index.series.lower(),
                                        subject=f"{index.subject:02d}", serial=index.serial,
-                                       year=index.year, lang=lang)
+                                       year=index.year, lang=lang, slug=slug)
+
+    def series_of(self, index: AIIndex) -> str:
+        return index.series
+
+    def series_name(self, series: str, lang: str) -> str:
+        """The series' name in `lang` (else in English): `Africa`, `Afrique`."""
+        names = self._series_names.get(series, {})
+        return names.get(lang) or self.series.get(series, series)
 
     def check(self, index: AIIndex) -> str | None:
         """A warning for an unknown subject; ValueError for an unknown series."""

@@ -34,18 +34,29 @@ class Scheme(Protocol):
     def file_stem(self, identifier, slug: str, lang: str) -> str:
         """The name of the document's output files, without the extension."""
 
-    def url(self, identifier, lang: str = "en") -> str | None:
-        """The address of the document's page on the house's web site, if it has one."""
+    def url(self, identifier, lang: str = "en", site: str = "en", slug: str = "") -> str | None:
+        """The address of the page of the document (folder `slug`) in `lang` on the `site`
+        edition of the house's web site, if it has one."""
+
+    def series_of(self, identifier) -> str | None:
+        """The series (region or theme) the identifier files the document under, if any."""
+
+    def series_name(self, series: str, lang: str) -> str:
+        """The name of a series in `lang`."""
 
 
 class Reference:
     """Free-text references (`Ref. 2025/04`), or none: outputs are named after the document
-    folder and language (`my-report-en.pdf`)."""
+    folder and language (`my-report-en.pdf`), and pages after them too (`url`, with the fields
+    `site`, `lang` and `slug`)."""
 
     name = "reference"
     noun = "reference"
     required = False
     registered = False
+
+    def __init__(self, url: str | None = None):
+        self.url_pattern = url
 
     def parse(self, text: str) -> str:
         text = re.sub(r"\s+", " ", str(text)).strip()
@@ -65,15 +76,23 @@ class Reference:
     def file_stem(self, identifier, slug: str, lang: str) -> str:
         return f"{slug}-{lang}"
 
-    def url(self, identifier, lang: str = "en") -> None:
+    def url(self, identifier, lang: str = "en", site: str = "en", slug: str = "") -> str | None:
+        if not self.url_pattern or not slug:
+            return None
+        return self.url_pattern.format(site=site, lang=lang, slug=slug)
+
+    def series_of(self, identifier) -> None:
         return None
+
+    def series_name(self, series: str, lang: str) -> str:
+        return series
 
 
 def load(settings: dict, root: Path) -> Scheme:
     """The scheme that a house style's `identifier` settings name (default: `reference`)."""
     name = settings.get("scheme", Reference.name)
     if name == Reference.name:
-        return Reference()
+        return Reference(settings.get("url"))
     if name == "ai-index":
         from .ai_index import IndexScheme
 

@@ -30,6 +30,7 @@ class HouseStyle:
         self.units: dict = settings.get("units", {})
         self.identifier_settings: dict = settings.get("identifier") or {}
         self.identifiers = identifiers.load(self.identifier_settings, self.root)
+        self.site: dict = settings.get("site") or {}  # the document library's settings
         self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
         self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
         self._warned: dict[str, set] = {}
@@ -43,6 +44,11 @@ class HouseStyle:
             warn(self.root / "labels.yaml", f"no '{lang}' label for {', '.join(missing)}: "
                  "using the English")
         return {**self._labels["en"], **own}
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the labels give, in their order (the first is the default)."""
+        return list(self._labels)
 
     def language_tag(self, lang: str) -> str:
         """The BCP 47 tag that Word's proofing tools get for `lang` (`en` -> `en-GB`)."""

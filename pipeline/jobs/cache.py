@@ -158,6 +158,25 @@ class Manifest:
         self._digests[os.path.abspath(output)] = output_digest
         self._dirty = True
 
+    def unchanged(self, name: str, inputs: dict[str, str | None]) -> bool:
+        """Whether the file `name` (under `out`) exists as recorded, made from `inputs`: for
+        outputs that are not one source in one format (the document library's pages)."""
+        entry = self.outputs.get(name)
+        return (entry is not None and entry["inputs"] == inputs
+                and self.digest(self.out / name) == entry["output"])
+
+    def note(self, name: str, inputs: dict[str, str | None], output_digest: str) -> None:
+        """Note that the file `name` was written from `inputs` (see `unchanged`)."""
+        self.outputs[name] = {"source": "", "format": "", "options": {}, "inputs": inputs,
+                              "extra": [], "output": output_digest}
+        self._digests[os.path.abspath(self.out / name)] = output_digest
+        self._dirty = True
+
+    def forget(self, name: str) -> None:
+        """Drop the record of the file `name` (which is gone)."""
+        if self.outputs.pop(name, None) is not None:
+            self._dirty = True
+
     def save(self) -> None:
         """Write the manifest back if it changed; none is made for a folder with no output."""
         if self._dirty and (self.outputs or self.path.exists()):
