@@ -1,5 +1,5 @@
 """The `briefing` command: `init`, `build`, `check`, `preflight`, `watch`, `preview`, `diff`,
-`translate`, and `index`/`new` for document numbers.
+`translate`, `import` (from Word), and `index`/`new` for document numbers.
 
 Every command but `init` and `diff` of two PDFs works inside a documents project (see
 `pipeline.project`), found from the working folder. Only what a command runs is imported, so
@@ -21,7 +21,7 @@ from ..errors import SourceError
 from ..house import registry as registries, style as houses
 from ..jobs import build
 from ..writers import FORMATS
-from . import index as index_commands, translate
+from . import index as index_commands, translate, word
 
 DOCUMENT_COMMANDS = ("build", "check", "watch", "preview")
 
@@ -142,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="folder for the side-by-side PNGs (default: output/diff)")
     index_commands.add_commands(commands, common)
     translate.add_parser(commands)
+    word.add_parser(commands)
     return parser
 
 
@@ -196,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         return index_commands.run(args, where)
     if args.command == "translate":
         return translate.run(args, houses.HouseStyle(where.house), where.sources)
+    if args.command == "import":
+        return word.run(args, where.house, where.sources)
     formats = _codes(getattr(args, "format", None)) or list(FORMATS)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:

@@ -1,0 +1,771 @@
+"""DOCX reader: a Word file (ours after editing, or one written in Word, LibreOffice or Google
+Docs) becomes a `Document`, for `briefing import` to write back as Markdown.
+
+Why python-docx and our own mapping, after trying the field's readers on our DOCX and on
+LibreOffice's: Pandoc's DOCX reader (PyPI `pypandoc-binary`, a 162 MB binary) keeps real
+footnotes, lists and emphasis, and resolves tracked changes, but drops our house styles
+(masthead, boxes: Kind, Title, Box become plain paragraphs, Heading 1 becomes `#`), says
+nothing of which change it resolved where, and its AST is tied to one pandoc version;
+mammoth turns footnotes into endnote links, needs a style map for every custom style, and
+applies tracked changes silently. python-docx (which the writer uses) gives the package,
+styles, numbering, relationships and properties; the body and footnotes are read from their
+XML here, by style name and outline level, so our styles map back exactly and foreign
+built-in ones (Title, Heading n, List Bullet/Number, numbered paragraphs, Quote) too.
+
+What our writer adds for print is taken off again: the masthead and footer become front
+matter, the left-to-right marks around isolated runs go (the Markdown reader isolates
+again), the title's no-break space before its last word goes. Whatever cannot be carried
+into Markdown is reported with its paragraph number and text, never dropped silently.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+
+from .. import model as m
+from ..errors import SourceError
+from ..house import locale
+from . import word_changes, word_package
+
+_MARKS = "\u200e\u200f"
+_GAP = "\u2003\u2003"  # between the footer's parts
+_P, _R, _T, _TBL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl")
+_NOTE_STYLES = ("footnote reference", "endnote reference")
+_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg"}
+
+
+@dataclass
+class Imported:
+    doc: m.Document
+    pictures: dict[str, bytes] = field(default_factory=dict)  # file name -> its bytes
+    comments: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # the tracked changes resolved
+
+
+def read(path: Path, house, lang: str, changes: str = "refuse") -> Imported:
+    """Read the Word file `path` as a document in language `lang`. Tracked changes:
+    `refuse` (a SourceError listing each), `accept` or `reject` them. Warnings (what could
+    not be carried over, front matter not found) are printed."""
+    document = word_package.open_document(path)
+    reader = _Reader(path, document, house, lang)
+    found = reader.tracked()
+    if found and changes == "refuse":
+        raise SourceError(path, f"{len(found)} tracked change(s) not accepted or rejected; "
+                          "import with --accept-changes or --reject-changes:\n  "
+                          + "\n  ".join(str(change) for change in found))
+    if found:
+        reader.resolve(changes == "accept")
+    doc = reader.result()
+    return Imported(doc, reader.pictures, word_changes.comments(document), found)
+
+
+class _Reader:
+    def __init__(self, path: Path, document, house, lang: str):
+        self.path, self.document, self.house, self.lang = path, document, house, lang
+        self.labels = house.labels(lang)
+        self.body = document.element.body
+        self.styles = _Styles(document)
+        self.numbering = _Numbering(document)
+        self.footnotes = self._part("/footnotes")
+        self.endnotes = self._part("/endnotes")
+        self.notes: list[m.Note] = []
+        self._note_labels: dict[tuple[str, str], str] = {}
+        self.pictures: dict[str, bytes] = {}
+        self.paragraph_number = 0
+        self.warned: list[str] = []
+
+    def _part(self, suffix: str):
+        for rel in self.document.part.rels.values():
+            if not rel.is_external and rel.reltype.endswith(suffix):
+                part = rel.target_part
+                if not hasattr(part, "_parsed"):
+                    part._parsed = parse_xml(part.blob)
+                return part._parsed
+        return None
+
+    def stories(self):
+        yield self.body, "paragraph"
+        for root, kind in ((self.footnotes, "footnote"), (self.endnotes, "endnote")):
+            for note in root.iter(qn(f"w:{kind}")) if root is not None else []:
+                yield note, f"{kind} {note.get(qn('w:id'))}, paragraph"
+
+    def tracked(self) -> list:
+        return [change for story, name in self.stories()
+                for change in word_changes.changes(story, name)]
+
+    def resolve(self, accept: bool) -> None:
+        for story, _ in self.stories():
+            word_changes.resolve(story, accept)
+
+    def warn(self, paragraph, message: str, whole: bool = False) -> None:
+        """Print a warning at the paragraph being read (`whole`: about the whole file)."""
+        text = _short(_text(paragraph)) if paragraph is not None else ""
+        where = f"paragraph {self.paragraph_number}" + (f" ({text!r})" if text else "")
+        line = f"{self.path}: {'' if whole else where + ': '}warning: {message}"
+        self.warned.append(line)
+        print(line, file=sys.stderr)
+
+    # The document ----------------------------------------------------------------------
+
+    def result(self) -> m.Document:
+        masthead, blocks = self.blocks()
+        meta = self.meta(masthead)
+        return m.Document(source=self.path, lang=self.lang, slug=self.path.stem, meta=meta,
+                          blocks=blocks, notes=self.notes)
+
+    def blocks(self) -> tuple[dict, list[m.Block]]:
+        """The masthead's lines by style, and the body's blocks."""
+        masthead: dict[str, list] = {}
+        items = []  # (kind, payload) per paragraph or table, grouped below
+        for element in self.body:
+            if element.tag == _TBL:
+                self.paragraph_number += 1
+                items.append(("table", self.table(element)))
+            elif element.tag == _P:
+                self.paragraph_number += 1
+                kind, payload = self.paragraph(element)
+                if kind in ("kind", "title", "subtitle", "unit") and not any(
+                        k not in ("kind", "title", "subtitle", "unit") for k, _ in items):
+                    masthead.setdefault(kind, []).append(element)
+                elif kind:
+                    items.append((kind, payload))
+            elif element.tag == qn("w:sdt"):
+                self.warn(None, "a content control (such as a table of contents) is left out")
+        return masthead, _group(items)
+
+    def paragraph(self, p) -> tuple[str, object]:
+        """What a body paragraph is: (kind, payload)."""
+        style = self.styles.of(p)
+        name = style.lower()
+        inlines = self.inlines(p)
+        numbered = self.numbering.of(p, self.styles)
+        if name in ("kind", "title", "subtitle", "unit"):
+            return name, None
+        if not inlines and not _text(p).strip():
+            if p.find(f".//{qn('w:txbxContent')}") is not None:
+                self.warn(p, "a text box is left out; copy its text into the body")
+            return "", None
+        level = self.styles.heading_level(p)
+        if self.styles.is_box(p) or name == "box title" or self.styles.based_on(p, "box title"):
+            if level or name == "box title" or self.styles.based_on(p, "box title"):
+                return "box", m.Heading(level or 3, inlines)
+            return "box", m.Paragraph(inlines)
+        if level:
+            return "block", m.Heading(level, inlines)
+        if numbered:
+            ordered, depth, num_id, start = numbered
+            return "item", (ordered, depth, num_id, start, m.Paragraph(inlines))
+        if name.startswith("list"):  # a later paragraph of an item: by its indent
+            return "more", (self.numbering.depth_of_indent(p), m.Paragraph(inlines))
+        if name in ("quote", "intense quote", "block text"):
+            return "quote", m.Paragraph(inlines)
+        code = _code_block(inlines)
+        if code is not None:
+            return "block", code
+        if _text(p).strip() == "\u2014" and _centred(p):
+            return "block", m.ThematicBreak()
+        return "block", m.Paragraph(inlines)
+
+    def table(self, tbl) -> m.Table:
+        head, body = [], []
+        for tr in tbl.findall(qn("w:tr")):
+            trpr = tr.find(qn("w:trPr"))
+            row = []
+            for tc in tr.findall(qn("w:tc")):
+                tcpr = tc.find(qn("w:tcPr"))
+                if tcpr is not None and (tcpr.find(qn("w:gridSpan")) is not None
+                                         or tcpr.find(qn("w:vMerge")) is not None):
+                    self.warn(tc.find(_P), "merged table cells are split: Markdown tables "
+                              "have none")
+                if tc.find(_TBL) is not None:
+                    self.warn(tc.find(_P), "a table inside a table cell is left out")
+                paragraphs = [p for p in tc.findall(_P) if _text(p).strip() or self.inlines(p)]
+                inlines: list[m.Inline] = []
+                for n, p in enumerate(paragraphs):
+                    if n:
+                        inlines.append(m.Text(" "))
+                        self.warn(p, "a table cell's paragraphs are joined into one")
+                    inlines += self.inlines(p)
+                align = _alignment(paragraphs[0]) if paragraphs else ""
+                row.append(m.TableCell(_merged(inlines), align))
+            header = (trpr is not None and trpr.find(qn("w:tblHeader")) is not None) or (
+                not body and tc is not None and self.styles.of(tc.find(_P)) == "Table Heading")
+            (head if header and not body else body).append(row)
+        if not head and body:
+            head.append(body.pop(0))  # a Markdown table has a head row
+        return m.Table(head, body)
+
+    # Inlines ---------------------------------------------------------------------------
+
+    def inlines(self, p) -> list[m.Inline]:
+        atoms: list[tuple[m.Inline, frozenset]] = []
+        self._collect(p, frozenset(), atoms, p)
+        return _merged(_nest(atoms))
+
+    def _collect(self, parent, marks: frozenset, atoms: list, p) -> None:
+        field_link: list = []  # HYPERLINK field being read: [url, in result]
+        for child in parent:
+            tag = child.tag
+            if tag == _R:
+                instr = child.find(qn("w:instrText"))
+                char = child.find(qn("w:fldChar"))
+                if instr is not None:
+                    url = re.match(r'\s*HYPERLINK\s+"([^"]+)"', instr.text or "")
+                    if url:
+                        field_link[:] = [url.group(1)]
+                    continue
+                if char is not None:
+                    if char.get(qn("w:fldCharType")) == "end":
+                        field_link.clear()
+                    continue
+                run_marks = marks | self._run_marks(child)
+                if field_link:
+                    run_marks |= {("link", field_link[0])}
+                self._run(child, run_marks, atoms, p)
+            elif tag == qn("w:hyperlink"):
+                url = self._hyperlink(child)
+                self._collect(child, marks | ({("link", url)} if url else set()), atoms, p)
+            elif tag in (qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"), qn("w:ins"),
+                         qn("w:moveTo")):
+                self._collect(child, marks, atoms, p)
+            elif tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    self._collect(content, marks, atoms, p)
+
+    def _hyperlink(self, element) -> str:
+        rel_id = element.get(qn("r:id"))
+        anchor = element.get(qn("w:anchor"))
+        if rel_id:
+            rel = self.document.part.rels.get(rel_id) if self._in_body(element) else \
+                self._note_rels().get(rel_id)
+            return rel.target_ref if rel is not None else ""
+        return f"#{anchor}" if anchor else ""
+
+    def _in_body(self, element) -> bool:
+        return element.getroottree().getroot() is self.document.element
+
+    def _note_rels(self):
+        for rel in self.document.part.rels.values():
+            if not rel.is_external and rel.reltype.endswith("/footnotes"):
+                return rel.target_part.rels
+        return {}
+
+    def _run_marks(self, r) -> frozenset:
+        marks = set()
+        rpr = r.find(qn("w:rPr"))
+        if rpr is None:
+            return frozenset()
+        style = rpr.find(qn("w:rStyle"))
+        name = self.styles.name(style.get(qn("w:val"))).lower() if style is not None else ""
+        if _on(rpr, "w:i") or name == "emphasis":
+            marks.add("emph")
+        # where emphasis is bold (Arabic), our writer marks it with the style Emphasis
+        if _on(rpr, "w:b") and not (name == "emphasis" and self.emphasis_bold) \
+                or name in ("strong", "strong emphasis"):
+            marks.add("strong")
+        if name in ("code", "html code", "source text", "verbatim char"):
+            marks.add("code")
+        if name in _NOTE_STYLES:
+            marks.add("noteref")
+        return frozenset(marks)
+
+    @property
+    def emphasis_bold(self) -> bool:
+        fonts = self.house.tokens["fonts"]
+        script = fonts["arabic"] if locale.direction(self.lang) == "rtl" else fonts["body"]
+        return script.get("emphasis", "italic") == "bold"
+
+    def _run(self, r, marks: frozenset, atoms: list, p) -> None:
+        text = []
+
+        def flush():
+            if text:
+                chunk = "".join(text)
+                text.clear()
+                if chunk.strip(_MARKS) == "":
+                    return  # the marks around an isolated run: the reader isolates again
+                if "noteref" in marks and chunk.strip().isdigit():
+                    atoms.append((self._second_call(int(chunk.strip())), frozenset()))
+                    return
+                atoms.append((m.Text(chunk), marks - {"noteref"}))
+
+        for child in r:
+            tag = child.tag
+            if tag == _T:
+                text.append(child.text or "")
+            elif tag == qn("w:tab"):
+                text.append("\t")
+            elif tag == qn("w:noBreakHyphen"):
+                text.append("\u2011")
+            elif tag == qn("w:softHyphen"):
+                text.append("\u00ad")
+            elif tag in (qn("w:br"), qn("w:cr")):
+                if child.get(qn("w:type")) in (None, "textWrapping"):
+                    flush()
+                    atoms.append((m.LineBreak(), frozenset()))
+            elif tag in (qn("w:footnoteReference"), qn("w:endnoteReference")):
+                flush()
+                atoms.append((self._note(child), frozenset()))
+            elif tag == qn("w:drawing"):
+                flush()
+                image = self._picture(child, p)
+                if image is not None:
+                    atoms.append((image, marks))
+            elif tag in (qn("w:pict"), qn("w:object"), _ALTERNATE):
+                flush()
+                self.warn(p, "an embedded object or text box is left out")
+        flush()
+
+    # Notes -----------------------------------------------------------------------------
+
+    def _note(self, reference) -> m.NoteRef:
+        kind = "endnote" if reference.tag == qn("w:endnoteReference") else "footnote"
+        ident = reference.get(qn("w:id"))
+        label = str(len(self.notes) + 1)
+        self._note_labels[(kind, ident)] = label
+        root = self.footnotes if kind == "footnote" else self.endnotes
+        body = next((n for n in root.iter(qn(f"w:{kind}")) if n.get(qn("w:id")) == ident),
+                    None) if root is not None else None
+        blocks = []
+        for p in body.iter(_P) if body is not None else []:
+            inlines = _strip_mark(self.inlines(p))
+            if inlines:
+                blocks.append(m.Paragraph(inlines))
+        if kind == "endnote":
+            self.warn(None, f"endnote {label} becomes a footnote")
+        self.notes.append(m.Note(label, blocks, m.Location(self.path, 1)))
+        return m.NoteRef(label)
+
+    def _second_call(self, number: int) -> m.Inline:
+        """Our writer's second call of note `number`: its number in the note call style."""
+        if 0 < number <= len(self.notes):
+            return m.NoteRef(self.notes[number - 1].label)
+        return m.Text(str(number))
+
+    def _picture(self, drawing, p) -> m.Image | None:
+        blip = drawing.find(f".//{qn('a:blip')}")
+        described = drawing.find(f".//{qn('wp:docPr')}")
+        alt = (described.get("descr") or described.get("title") or "") if described is not None else ""
+        rel = self.document.part.rels.get(blip.get(qn("r:embed"))) if blip is not None else None
+        if rel is None or rel.is_external:
+            self.warn(p, "a picture that is not inside the file is left out")
+            return None
+        part = rel.target_part
+        suffix = _IMAGE_TYPES.get(part.content_type)
+        if not suffix:
+            self.warn(p, f"a picture in {part.content_type} is left out (PNG and JPEG only)")
+            return None
+        name = f"image-{PurePosixPath(part.partname).stem.removeprefix('image')}{suffix}"
+        self.pictures[name] = part.blob
+        return m.Image(name, alt, m.Location(self.path, 1))
+
+    # Front matter ----------------------------------------------------------------------
+
+    def meta(self, masthead: dict) -> m.Meta:
+        core = self.document.core_properties
+        scheme = self.house.identifiers
+
+        def line(kind: str) -> str:
+            return " ".join(_text(p).strip() for p in masthead.get(kind, [])).strip()
+
+        title = _unwidowed(line("title")) or (core.title or "").strip()
+        kind = line("kind") or (core.category or "").strip()
+        footer = self._footer()
+        short_title = footer[0] if footer else ""
+        index = self._index(footer, core)
+        when = core.created.date() if core.created else None
+        if footer and len(footer) > 1 and when and \
+                locale.long_date(when, self.lang, self.labels) != footer[1]:
+            self.warn(None, f"the footer's date {footer[1]!r} is not the document's date "
+                      f"{when.isoformat()} (its properties'); the front matter says "
+                      f"{when.isoformat()}", whole=True)
+        keywords = [k.strip() for k in (core.keywords or "").split(",")
+                    if k.strip() and k.strip() != str(index)]
+        missing = [key for key, value in (("title", title), ("date", when)) if not value]
+        if scheme.required and index is None:
+            missing.append("index")
+        for key in missing:
+            self.warn(None, f"no {key} found for the front matter: add '{key}:' by hand",
+                      whole=True)
+        return m.Meta(title=title, date=when, index=index, kind=kind, event=line("subtitle"),
+                      short_title=short_title if short_title != title else "",
+                      unit=self._unit(masthead.get("unit", [])), keywords=keywords)
+
+    def _footer(self) -> list[str]:
+        """The footer line's parts: short title, date, labelled index (page number dropped)."""
+        for section in self.document.sections:
+            for p in (paragraph._p for paragraph in section.footer.paragraphs):
+                text = "".join(_run_text(r) for r in p.iter(_R)).strip(_MARKS + " ")
+                if _GAP in text:
+                    text = text.split("\t")[0]
+                    return [part.strip().strip(_MARKS) for part in text.split(_GAP)]
+        return []
+
+    def _index(self, footer: list[str], core):
+        scheme = self.house.identifiers
+        label = self.labels.get("index", "")
+        candidates = [part[len(label):].strip() if label and part.startswith(label) else part
+                      for part in footer[2:]]
+        candidates += [(core.identifier or "").strip()]
+        candidates += [k.strip() for k in (core.keywords or "").split(",")[:1]]
+        for candidate in candidates:
+            if candidate:
+                try:
+                    return scheme.parse(candidate.strip(_MARKS))
+                except ValueError:
+                    continue
+        return None
+
+    def _unit(self, paragraphs: list):
+        if not paragraphs:
+            return None
+        names = [r for p in paragraphs for r in p.iter(_R)
+                 if self.styles.run_style(r).lower() == "unit name"]
+        name = "".join(_run_text(r) for r in names).strip() or _text(paragraphs[0]).strip()
+        for key, unit in self.house.units.items():
+            if name.casefold() in (unit.get("name", "").casefold(),
+                                   unit.get("names", {}).get(self.lang, "").casefold()):
+                return unit
+        return name
+
+
+class _Styles:
+    """Style names, bases, outline levels and box formatting, by style id."""
+
+    def __init__(self, document):
+        self.by_id = {}
+        self.elements = {}
+        for element in document.styles.element.findall(qn("w:style")):
+            ident = element.get(qn("w:styleId"))
+            name = element.find(qn("w:name"))
+            self.by_id[ident] = name.get(qn("w:val")) if name is not None else ident
+            self.elements[ident] = element
+        self.default = next((e.get(qn("w:styleId")) for e in self.elements.values()
+                             if e.get(qn("w:default")) == "1" and e.get(qn("w:type")) == "paragraph"),
+                            "Normal")
+
+    def name(self, ident: str) -> str:
+        return _builtin(self.by_id.get(ident, ident))
+
+    def ident(self, p) -> str:
+        ppr = p.find(qn("w:pPr")) if p is not None else None
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return style.get(qn("w:val")) if style is not None else self.default
+
+    def of(self, p) -> str:
+        return self.name(self.ident(p))
+
+    def run_style(self, r) -> str:
+        rpr = r.find(qn("w:rPr"))
+        style = rpr.find(qn("w:rStyle")) if rpr is not None else None
+        return self.name(style.get(qn("w:val"))) if style is not None else ""
+
+    def chain(self, ident: str):
+        seen = set()
+        while ident and ident not in seen and ident in self.elements:
+            seen.add(ident)
+            yield self.elements[ident]
+            based = self.elements[ident].find(qn("w:basedOn"))
+            ident = based.get(qn("w:val")) if based is not None else None
+
+    def based_on(self, p, name: str) -> bool:
+        return any(self.name(e.get(qn("w:styleId"))).lower() == name
+                   for e in self.chain(self.ident(p)))
+
+    def heading_level(self, p) -> int:
+        """2 for Word's Heading 1 (the title is the document's level 1), by style name or
+        outline level; 0 for body text."""
+        match = re.fullmatch(r"heading (\d)", self.of(p).lower())
+        if match:
+            return int(match.group(1)) + 1
+        for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in self.chain(self.ident(p))]:
+            outline = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+            if outline is not None and outline.get(qn("w:val")).isdigit() \
+                    and int(outline.get(qn("w:val"))) < 9:
+                return int(outline.get(qn("w:val"))) + 2
+        return 0
+
+    def is_box(self, p) -> bool:
+        """Boxed text: our Box style (or one based on it), or a border or shading."""
+        if self.based_on(p, "box"):
+            return True
+        ppr = p.find(qn("w:pPr"))
+        own = ppr is not None and (ppr.find(qn("w:pBdr")) is not None or _shaded(ppr))
+        styled = any(e.find(qn("w:pPr")) is not None and (
+            e.find(qn("w:pPr")).find(qn("w:pBdr")) is not None and not
+            self.name(e.get(qn("w:styleId"))).lower() in ("kind", "unit", "title", "quote"))
+            for e in self.chain(self.ident(p)))
+        return own or styled
+
+
+class _Numbering:
+    """List paragraphs: bulleted or numbered, depth, list instance and start."""
+
+    def __init__(self, document):
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            root = None
+        self.abstract = {}
+        self.nums = {}
+        for abstract in root.findall(qn("w:abstractNum")) if root is not None else []:
+            self.abstract[abstract.get(qn("w:abstractNumId"))] = abstract
+        for num in root.findall(qn("w:num")) if root is not None else []:
+            self.nums[num.get(qn("w:numId"))] = num
+        self.indents: dict[int, int] = {}
+
+    def of(self, p, styles: _Styles):
+        """(ordered, depth, num id, start) of a list paragraph, else None."""
+        numpr = None
+        for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in styles.chain(styles.ident(p))]:
+            numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+            if numpr is not None:
+                break
+        if numpr is None:
+            return None
+        num_id = numpr.find(qn("w:numId"))
+        ilvl = numpr.find(qn("w:ilvl"))
+        num_id = num_id.get(qn("w:val")) if num_id is not None else None
+        depth = int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return None
+        num = self.nums[num_id]
+        abstract = self.abstract.get(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+        level = next((lvl for lvl in abstract.findall(qn("w:lvl"))
+                      if lvl.get(qn("w:ilvl")) == str(depth)), None) if abstract is not None else None
+        fmt = level.find(qn("w:numFmt")) if level is not None else None
+        ordered = fmt is not None and fmt.get(qn("w:val")) not in ("bullet", "none")
+        start = level.find(qn("w:start")) if level is not None else None
+        start = int(start.get(qn("w:val"))) if start is not None else 1
+        for override in num.findall(qn("w:lvlOverride")):
+            value = override.find(qn("w:startOverride"))
+            if override.get(qn("w:ilvl")) == str(depth) and value is not None:
+                start = int(value.get(qn("w:val")))
+        indent = _indent(level)
+        if indent:
+            self.indents[indent] = depth
+        return ordered, depth, num_id, start
+
+    def depth_of_indent(self, p) -> int:
+        ppr = p.find(qn("w:pPr"))
+        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        left = int(ind.get(qn("w:left")) or ind.get(qn("w:start")) or 0) if ind is not None else 0
+        near = min(self.indents, key=lambda i: abs(i - left), default=None)
+        return self.indents[near] if near is not None else 0
+
+
+# Grouping paragraphs into blocks -------------------------------------------------------
+
+def _group(items: list[tuple[str, object]]) -> list[m.Block]:
+    """Consecutive box paragraphs into a Box (a list between two box paragraphs inside it),
+    quote paragraphs into a BlockQuote, list paragraphs into nested lists."""
+    blocks: list[m.Block] = []
+    n = 0
+    while n < len(items):
+        kind, payload = items[n]
+        if kind == "box":
+            end = n
+            while end + 1 < len(items) and (items[end + 1][0] == "box" or (
+                    items[end + 1][0] in ("item", "more") and any(
+                        k == "box" for k, _ in items[end + 1:_list_end(items, end + 1) + 1]))):
+                end = _list_end(items, end + 1) if items[end + 1][0] != "box" else end + 1
+            blocks.append(m.Box(_group([(k if k != "box" else "block", v)
+                                        for k, v in items[n:end + 1]])))
+            n = end + 1
+        elif kind == "quote":
+            end = n
+            while end + 1 < len(items) and items[end + 1][0] == "quote":
+                end += 1
+            blocks.append(m.BlockQuote([v for _, v in items[n:end + 1]]))
+            n = end + 1
+        elif kind in ("item", "more"):
+            end = _list_end(items, n) - 1
+            blocks += _lists(items[n:end + 1])
+            n = end + 1
+        elif kind == "table":
+            blocks.append(payload)
+            n += 1
+        else:
+            blocks.append(payload)
+            n += 1
+    return blocks
+
+
+def _list_end(items, n: int) -> int:
+    """The index after the list paragraphs starting at `n`."""
+    while n < len(items) and items[n][0] in ("item", "more"):
+        n += 1
+    return n
+
+
+def _lists(items) -> list[m.Block]:
+    """Nested lists from (ordered, depth, num id, start, paragraph) items and continuation
+    paragraphs (depth, paragraph)."""
+    result: list[m.Block] = []
+    stack: list[tuple[int, m.BulletList | m.OrderedList, str]] = []  # (depth, list, num id)
+    for kind, payload in items:
+        if kind == "more":
+            depth, paragraph = payload
+            if stack:
+                target = next((s for s in reversed(stack) if s[0] <= depth), stack[0])
+                target[1].items[-1].blocks.append(paragraph)
+            else:
+                result.append(paragraph)
+            continue
+        ordered, depth, num_id, start, paragraph = payload
+        while stack and stack[-1][0] > depth:
+            stack.pop()
+        if stack and stack[-1][0] == depth and (
+                isinstance(stack[-1][1], m.OrderedList) != ordered or (
+                    ordered and stack[-1][2] != num_id)):
+            stack.pop()  # another list at the same depth
+        if not stack or stack[-1][0] < depth:
+            made = m.OrderedList([], start) if ordered else m.BulletList([])
+            if stack and stack[-1][1].items:
+                stack[-1][1].items[-1].blocks.append(made)
+            else:
+                result.append(made)
+            stack.append((depth, made, num_id))
+        stack[-1][1].items.append(m.ListItem([paragraph]))
+    return result
+
+
+# Inline helpers ------------------------------------------------------------------------
+
+def _nest(atoms: list[tuple[m.Inline, frozenset]]) -> list[m.Inline]:
+    """Flat runs with marks into nested inlines: at each point the mark that lasts longest
+    wraps (links, then emphasis, on a tie)."""
+    result: list[m.Inline] = []
+    n = 0
+    while n < len(atoms):
+        node, marks = atoms[n]
+        if not marks:
+            result.append(node)
+            n += 1
+            continue
+        if "code" in marks and isinstance(node, m.Text):
+            end = n
+            while end + 1 < len(atoms) and "code" in atoms[end + 1][1] and \
+                    isinstance(atoms[end + 1][0], m.Text):
+                end += 1
+            text = "".join(a[0].text for a in atoms[n:end + 1])
+            inner = [(m.Code(text), marks - {"code"})]
+            result += _nest(inner)
+            n = end + 1
+            continue
+
+        def length(mark) -> int:
+            end = n
+            while end < len(atoms) and mark in atoms[end][1]:
+                end += 1
+            return end - n
+
+        order = sorted(marks, key=lambda k: (-length(k), 0 if isinstance(k, tuple) else
+                                             1 if k == "emph" else 2))
+        mark = order[0]
+        span = length(mark)
+        inner = _nest([(a, k - {mark}) for a, k in atoms[n:n + span]])
+        if isinstance(mark, tuple):
+            result.append(m.Link(mark[1], inner))
+        elif mark == "emph":
+            result.append(m.Emph(inner))
+        elif mark == "strong":
+            result.append(m.Strong(inner))
+        else:
+            result += inner
+        n += span
+    return result
+
+
+def _merged(inlines: list[m.Inline]) -> list[m.Inline]:
+    """Adjacent texts as one; the same inside."""
+    result: list[m.Inline] = []
+    for node in inlines:
+        if isinstance(node, (m.Emph, m.Strong, m.Link)):
+            node.children = _merged(node.children)
+        if isinstance(node, m.Text) and result and isinstance(result[-1], m.Text):
+            result[-1] = m.Text(result[-1].text + node.text)
+        elif not (isinstance(node, m.Text) and not node.text):
+            result.append(node)
+    return result
+
+
+def _strip_mark(inlines: list[m.Inline]) -> list[m.Inline]:
+    """A footnote paragraph without the space our writer (and Word) put after the mark."""
+    if inlines and isinstance(inlines[0], m.Text):
+        stripped = inlines[0].text.lstrip(" ")
+        return ([m.Text(stripped)] if stripped else []) + inlines[1:]
+    return inlines
+
+
+def _code_block(inlines: list[m.Inline]) -> m.CodeBlock | None:
+    """A paragraph of code only (our writer's code block: code runs and line breaks)."""
+    if not inlines or not any(isinstance(n, m.Code) for n in inlines) or not all(
+            isinstance(n, (m.Code, m.LineBreak)) for n in inlines):
+        return None
+    text = "".join(n.text if isinstance(n, m.Code) else "\n" for n in inlines)
+    return m.CodeBlock(text + "\n")
+
+
+def _unwidowed(title: str) -> str:
+    """The title without the no-break space our writer puts before its last word."""
+    head, _, last = title.rpartition("\u00a0")
+    return f"{head} {last}" if head and " " not in last else title
+
+
+def _builtin(name: str) -> str:
+    """Word writes built-in style names in lower case in styles.xml ("heading 1")."""
+    return {"heading": "Heading"}.get(name.split(" ")[0], name.split(" ")[0]) + \
+        name[len(name.split(" ")[0]):] if name.lower().startswith("heading ") else name
+
+
+def _on(rpr, tag: str) -> bool:
+    element = rpr.find(qn(tag))
+    return element is not None and element.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+
+def _shaded(ppr) -> bool:
+    shade = ppr.find(qn("w:shd"))
+    return shade is not None and shade.get(qn("w:fill"), "auto").lower() not in ("auto", "ffffff")
+
+
+def _centred(p) -> bool:
+    ppr = p.find(qn("w:pPr"))
+    jc = ppr.find(qn("w:jc")) if ppr is not None else None
+    return jc is not None and jc.get(qn("w:val")) == "center"
+
+
+def _alignment(p) -> str:
+    ppr = p.find(qn("w:pPr"))
+    jc = ppr.find(qn("w:jc")) if ppr is not None else None
+    value = jc.get(qn("w:val")) if jc is not None else ""
+    return {"left": "left", "start": "left", "center": "center", "right": "right",
+            "end": "right"}.get(value, "")
+
+
+def _indent(level) -> int:
+    ppr = level.find(qn("w:pPr")) if level is not None else None
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    return int(ind.get(qn("w:left")) or ind.get(qn("w:start")) or 0) if ind is not None else 0
+
+
+def _run_text(r) -> str:
+    return "".join(c.text or "" if c.tag == _T else "\t" if c.tag == qn("w:tab") else ""
+                   for c in r)
+
+
+def _text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(_T)) if p is not None else ""
+
+
+def _short(text: str, size: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size - 1] + "…"

@@ -1,0 +1,254 @@
+"""`briefing import`: Word files back into sources (our DOCX after editing, tracked changes,
+comments, hostile files). The foreign-DOCX test (made by LibreOffice) is in
+`test_word_foreign.py`."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.parser import parse_xml
+from docx.oxml.ns import nsdecls
+
+from pipeline import limits, model as m
+from pipeline.commands.cli import main
+from pipeline.jobs import build
+from pipeline.writers import render
+
+from conftest import SAMPLE
+
+SLUG = SAMPLE.name
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A documents project holding a copy of the sample, as the working folder."""
+    (tmp_path / "briefing.toml").write_text("", encoding="utf-8")
+    shutil.copytree(SAMPLE, tmp_path / "source" / SLUG)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def built(source: Path, house) -> bytes:
+    return render(build.load(source, house), house, "docx")
+
+
+def comparable(doc: m.Document):
+    """The document model without where things came from; a soft break is a space."""
+    def clean(value):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if isinstance(value, m.SoftBreak):
+                return ("text", " ")
+            fields = {f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value)
+                      if f.name not in ("location", "locations", "source")}
+            return (type(value).__name__, fields)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+    return clean(doc)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_round_trip_gives_the_same_document(project, house_style, lang, capsys):
+    source = project / "source" / SLUG / f"{lang}.md"
+    before = build.load(source, house_style)
+    word = project / f"{lang}.docx"
+    word.write_bytes(built(source, house_style))
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", lang, "--write"]) == 0
+    after = build.load(source, house_style)
+    assert comparable(after) == comparable(before)
+    text = source.read_text(encoding="utf-8")
+    # citations come back as citations, inline notes as inline notes, labels as they were
+    for written in ("[@icc-bashir-2019]", "[@ai-budget-2024, p. 12]",
+                    "[@akande-2009; @icc-bashir-2019]", "^[", "[^ljubljana]", "::: box"):
+        assert written in text
+    if lang == "en":  # the source is as it was, but for the width of a table rule
+        def paragraphs(text):
+            return [p for p in text.split("\n\n") if not p.startswith("|")]
+        assert paragraphs(text) == paragraphs((SAMPLE / "en.md").read_text(encoding="utf-8"))
+
+
+def edited(data: bytes, old: str, new: str) -> bytes:
+    """The DOCX `data` with `old` replaced by `new` in the body's XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                assert old.encode() in content
+                content = content.replace(old.encode(), new.encode(), 1)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_an_edit_in_word_is_a_diff_and_written_only_with_write(project, house_style, capsys):
+    source = project / "source" / SLUG / "en.md"
+    original = source.read_text(encoding="utf-8")
+    word = project / "edited.docx"
+    word.write_bytes(edited(built(source, house_style), "acute strain", "grave strain"))
+    assert main(["import", str(word), f"source/{SLUG}"]) == 0
+    out = capsys.readouterr().out
+    assert "-This paper sets out" in out and "+This paper sets out" in out
+    assert "grave strain" in out and "not written" in out
+    assert sum(line.startswith(("-", "+")) and not line.startswith(("---", "+++", "-|", "+|"))
+               for line in out.splitlines()) == 2  # one paragraph, old and new
+    assert source.read_text(encoding="utf-8") == original
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    assert source.read_text(encoding="utf-8").split("\n\n")[:5] == \
+        original.replace("acute strain", "grave strain").split("\n\n")[:5]
+
+
+def test_a_citation_whose_reference_changed_comes_back_as_text(project, house_style):
+    folder = project / "source" / SLUG
+    word = project / "en.docx"
+    word.write_bytes(built(folder / "en.md", house_style))
+    bib = folder / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("Judgment in the {Jordan} Referral", "Judgment on the Referral"),
+                   encoding="utf-8")
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    source = (folder / "en.md").read_text(encoding="utf-8")
+    assert "[@icc-bashir-2019]" not in source  # its note no longer matches: kept as text
+    assert "[@ai-sanctions-2025]" in source
+
+
+def test_a_new_document_from_word(project, house_style, capsys):
+    word = project / "draft.docx"
+    word.write_bytes(built(project / "source" / SLUG / "en.md", house_style))
+    assert main(["import", str(word), "--slug", "draft"]) == 0
+    source = project / "source" / "draft" / "en.md"
+    doc = build.load(source, house_style)
+    assert doc.meta.title == "24th Session of the Assembly of States Parties to the Rome Statute"
+    assert str(doc.meta.index) == "IOR 53/0412/2025" and doc.meta.unit["web"]
+    assert doc.meta.date.isoformat() == "2025-11-20" and doc.meta.kind == "Key recommendations"
+    assert len(doc.notes) == 25  # no bibliography here: the citations' notes as text
+
+
+def test_a_translation_from_word_gets_its_original_and_the_check(project, house_style, capsys):
+    folder = project / "source" / SLUG
+    word = project / "es.docx"  # a Spanish draft not yet translated: the original's words
+    word.write_bytes(built(folder / "en.md", house_style))
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", "es"]) == 0
+    assert "written" in capsys.readouterr().out
+    text = (folder / "es.md").read_text(encoding="utf-8")
+    assert text.startswith("---\noriginal: en\ntitle: 24th Session")
+    assert "index:" not in text and "date:" not in text  # inherited from the original
+    assert "[@akande-2009; @icc-bashir-2019]" in text and "[^ljubljana]" in text
+    # the structure check runs: a translation that lost a note call fails the import
+    (folder / "es.md").unlink()
+    word.write_bytes(edited(built(folder / "en.md", house_style),
+                            '<w:footnoteReference w:id="2"/>', ""))
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", "es"]) == 1
+    assert "es.md" in capsys.readouterr().err and (folder / "es.md").is_file()
+
+
+# Tracked changes and comments ----------------------------------------------------------
+
+REVISIONS = (
+    f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">Kept </w:t></w:r>'
+    '<w:ins w:id="901" w:author="Ann Editor" w:date="2025-01-01T00:00:00Z"><w:r>'
+    '<w:t>added words</w:t></w:r></w:ins><w:del w:id="902" w:author="Bob Reviewer">'
+    '<w:r><w:delText>removed words</w:delText></w:r></w:del></w:p>',
+    f'<w:p {nsdecls("w")}><w:moveFrom w:id="903" w:author="Cy Mover"><w:r><w:t>A moved '
+    'sentence.</w:t></w:r></w:moveFrom></w:p>',
+    f'<w:p {nsdecls("w")}><w:r><w:t>Last paragraph.</w:t></w:r><w:moveTo w:id="904" '
+    'w:author="Cy Mover"><w:r><w:t xml:space="preserve"> A moved sentence.</w:t></w:r>'
+    '</w:moveTo></w:p>',
+)
+
+
+def with_revisions(data: bytes) -> bytes:
+    document = docx.Document(io.BytesIO(data))
+    body = document.element.body
+    for xml in REVISIONS:
+        body.insert(len(body) - 1, parse_xml(xml))
+    first = document.paragraphs[4]  # the first body paragraph, after the masthead
+    document.add_comment(first.runs[:1], text="Is this still true?", author="Dee Checker")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def revised(project, house_style) -> Path:
+    word = project / "revised.docx"
+    word.write_bytes(with_revisions(built(project / "source" / SLUG / "en.md", house_style)))
+    return word
+
+
+def test_tracked_changes_are_refused_each_named(revised, capsys):
+    assert main(["import", str(revised), "--slug", "revised"]) == 1
+    err = capsys.readouterr().err
+    assert "4 tracked change(s)" in err and "--accept-changes" in err
+    assert "inserted 'added words' by Ann Editor" in err
+    assert "deleted 'removed words' by Bob Reviewer" in err
+    assert "moved away 'A moved sentence.' by Cy Mover" in err
+    assert "moved here ' A moved sentence.' by Cy Mover" in err
+    assert "Traceback" not in err
+    assert not Path("source/revised").exists()
+
+
+@pytest.mark.parametrize("how, kept, gone", [
+    ("--accept-changes", "Kept added words\n\nLast paragraph. A moved sentence.", "removed words"),
+    ("--reject-changes", "Kept removed words\n\nA moved sentence.\n\nLast paragraph.\n",
+     "added words"),
+])
+def test_tracked_changes_accepted_or_rejected(revised, how, kept, gone, capsys):
+    assert main(["import", str(revised), "--slug", "revised", how]) == 0
+    text = Path("source/revised/en.md").read_text(encoding="utf-8")
+    assert kept in text and gone not in text
+    err = capsys.readouterr().err
+    assert "by Ann Editor" in err  # each resolved change is reported
+    assert "paragraph 5: comment by Dee Checker on 'This paper sets out Amnesty " \
+        "International’s': Is this still true?" in err
+
+
+# Hostile and broken files --------------------------------------------------------------
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def replaced(data: bytes, name: str, change) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    entries[name] = change(entries.get(name, b""))
+    return zipped(entries)
+
+
+@pytest.mark.parametrize("make, suffix, message", [
+    (lambda d: b"plain text, not a zip", ".docx", "not a zip archive"),
+    (lambda d: zipped({"hello.txt": b"hi"}), ".docx", "not a Word document"),
+    (lambda d: d, ".docm", "macro-enabled"),
+    (lambda d: replaced(d, "word/vbaProject.bin", lambda _: b"\0" * 10), ".docx",
+     "macro-enabled"),
+    (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+     + "EncryptionInfo".encode("utf-16-le"), ".docx", "password-protected"),
+    (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".docx", "Word 97-2003"),
+    (lambda d: replaced(d, "word/document.xml", lambda x: x.replace(
+        b"?>", b'?><!DOCTYPE w [<!ENTITY e "x">]>', 1)), ".docx", "DOCTYPE"),
+    (lambda d: replaced(d, "word/media/huge.png", lambda _: b"\0" * (3 * limits.MiB)), ".docx",
+     "zip bomb"),
+    (lambda d: d + b"\0" * (2 * limits.MiB), ".docx", "limit"),
+])
+def test_bad_files_are_one_line_errors(project, house_style, monkeypatch, capsys, make,
+                                       suffix, message):
+    monkeypatch.setattr(limits, "WORD_PART_BYTES", 2 * limits.MiB)
+    monkeypatch.setattr(limits, "WORD_BYTES", 2 * limits.MiB)
+    word = project / f"bad{suffix}"
+    word.write_bytes(make(built(project / "source" / SLUG / "en.md", house_style)))
+    assert main(["import", str(word), "--slug", "bad"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"{word}: error: ")
+    assert not (project / "source" / "bad").exists()
