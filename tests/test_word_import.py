@@ -252,3 +252,16 @@ def test_bad_files_are_one_line_errors(project, house_style, monkeypatch, capsys
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
     assert err.startswith(f"{word}: error: ")
     assert not (project / "source" / "bad").exists()
+
+
+@pytest.mark.parametrize("title", [
+    '<w:pStyle w:val="BoxTitle"/><w:outlineLvl w:val="1"/>',  # in Word's navigation pane
+    '<w:pStyle w:val="Heading2"/><w:shd w:val="clear" w:color="auto" w:fill="EEEEEE"/>',
+])
+def test_a_box_title_as_a_styled_paragraph_or_a_heading(project, house_style, title):
+    source = project / "source" / SLUG / "en.md"
+    before = build.load(source, house_style)
+    word = project / "boxed.docx"
+    word.write_bytes(edited(built(source, house_style), '<w:pStyle w:val="BoxTitle"/>', title))
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    assert comparable(build.load(source, house_style)) == comparable(before)

@@ -19,7 +19,6 @@ into Markdown is reported with its paragraph number and text, never dropped sile
 """
 from __future__ import annotations
 
-import datetime
 import re
 import sys
 from dataclasses import dataclass, field
@@ -37,6 +36,8 @@ _MARKS = "\u200e\u200f"
 _GAP = "\u2003\u2003"  # between the footer's parts
 _P, _R, _T, _TBL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl")
 _NOTE_STYLES = ("footnote reference", "endnote reference")
+_MASTHEAD = ("kind", "title", "subtitle", "unit")  # our writer's masthead lines, by style
+_FRAMED = (*_MASTHEAD, "quote", "footer")  # ruled or shaded, but no box
 _ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 _IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg"}
 
@@ -79,7 +80,6 @@ class _Reader:
         self._note_labels: dict[tuple[str, str], str] = {}
         self.pictures: dict[str, bytes] = {}
         self.paragraph_number = 0
-        self.warned: list[str] = []
 
     def _part(self, suffix: str):
         for rel in self.document.part.rels.values():
@@ -108,9 +108,7 @@ class _Reader:
         """Print a warning at the paragraph being read (`whole`: about the whole file)."""
         text = _short(_text(paragraph)) if paragraph is not None else ""
         where = f"paragraph {self.paragraph_number}" + (f" ({text!r})" if text else "")
-        line = f"{self.path}: {'' if whole else where + ': '}warning: {message}"
-        self.warned.append(line)
-        print(line, file=sys.stderr)
+        print(f"{self.path}: {'' if whole else where + ': '}warning: {message}", file=sys.stderr)
 
     # The document ----------------------------------------------------------------------
 
@@ -131,9 +129,10 @@ class _Reader:
             elif element.tag == _P:
                 self.paragraph_number += 1
                 kind, payload = self.paragraph(element)
-                if kind in ("kind", "title", "subtitle", "unit") and not any(
-                        k not in ("kind", "title", "subtitle", "unit") for k, _ in items):
+                if kind in _MASTHEAD and not items:
                     masthead.setdefault(kind, []).append(element)
+                elif kind in _MASTHEAD:  # a title style further down: text
+                    items.append(("block", payload))
                 elif kind:
                     items.append((kind, payload))
             elif element.tag == qn("w:sdt"):
@@ -142,12 +141,11 @@ class _Reader:
 
     def paragraph(self, p) -> tuple[str, object]:
         """What a body paragraph is: (kind, payload)."""
-        style = self.styles.of(p)
-        name = style.lower()
+        name = self.styles.of(p)
         inlines = self.inlines(p)
         numbered = self.numbering.of(p, self.styles)
-        if name in ("kind", "title", "subtitle", "unit"):
-            return name, None
+        if name in _MASTHEAD:
+            return name, m.Paragraph(inlines)
         if not inlines and not _text(p).strip():
             if p.find(f".//{qn('w:txbxContent')}") is not None:
                 self.warn(p, "a text box is left out; copy its text into the body")
@@ -178,7 +176,7 @@ class _Reader:
         for tr in tbl.findall(qn("w:tr")):
             trpr = tr.find(qn("w:trPr"))
             row = []
-            for tc in tr.findall(qn("w:tc")):
+            for tc in tr.findall(qn("w:tc")):  # (tc.find(_P) may be None: python-docx copes)
                 tcpr = tc.find(qn("w:tcPr"))
                 if tcpr is not None and (tcpr.find(qn("w:gridSpan")) is not None
                                          or tcpr.find(qn("w:vMerge")) is not None):
@@ -186,17 +184,19 @@ class _Reader:
                               "have none")
                 if tc.find(_TBL) is not None:
                     self.warn(tc.find(_P), "a table inside a table cell is left out")
-                paragraphs = [p for p in tc.findall(_P) if _text(p).strip() or self.inlines(p)]
+                paragraphs = [(p, self.inlines(p)) for p in tc.findall(_P)]
+                paragraphs = [(p, inlines) for p, inlines in paragraphs if inlines]
                 inlines: list[m.Inline] = []
-                for n, p in enumerate(paragraphs):
+                for n, (p, more) in enumerate(paragraphs):
                     if n:
                         inlines.append(m.Text(" "))
                         self.warn(p, "a table cell's paragraphs are joined into one")
-                    inlines += self.inlines(p)
-                align = _alignment(paragraphs[0]) if paragraphs else ""
+                    inlines += more
+                align = _alignment(paragraphs[0][0]) if paragraphs else ""
                 row.append(m.TableCell(_merged(inlines), align))
-            header = (trpr is not None and trpr.find(qn("w:tblHeader")) is not None) or (
-                not body and tc is not None and self.styles.of(tc.find(_P)) == "Table Heading")
+            cells = tr.findall(qn("w:tc"))
+            header = (trpr is not None and trpr.find(qn("w:tblHeader")) is not None) or bool(
+                cells) and all(self.styles.of(tc.find(_P)) == "table heading" for tc in cells)
             (head if header and not body else body).append(row)
         if not head and body:
             head.append(body.pop(0))  # a Markdown table has a head row
@@ -264,7 +264,7 @@ class _Reader:
         if rpr is None:
             return frozenset()
         style = rpr.find(qn("w:rStyle"))
-        name = self.styles.name(style.get(qn("w:val"))).lower() if style is not None else ""
+        name = self.styles.name(style.get(qn("w:val"))) if style is not None else ""
         if _on(rpr, "w:i") or name == "emphasis":
             marks.add("emph")
         # where emphasis is bold (Arabic), our writer marks it with the style Emphasis
@@ -416,6 +416,9 @@ class _Reader:
                       for part in footer[2:]]
         candidates += [(core.identifier or "").strip()]
         candidates += [k.strip() for k in (core.keywords or "").split(",")[:1]]
+        for section in self.document.sections:  # another tool's footer or header line
+            for part in (section.footer, section.header):
+                candidates += [_text(p._p).strip() for p in part.paragraphs]
         for candidate in candidates:
             if candidate:
                 try:
@@ -428,7 +431,7 @@ class _Reader:
         if not paragraphs:
             return None
         names = [r for p in paragraphs for r in p.iter(_R)
-                 if self.styles.run_style(r).lower() == "unit name"]
+                 if self.styles.run_style(r) == "unit name"]
         name = "".join(_run_text(r) for r in names).strip() or _text(paragraphs[0]).strip()
         for key, unit in self.house.units.items():
             if name.casefold() in (unit.get("name", "").casefold(),
@@ -453,7 +456,8 @@ class _Styles:
                             "Normal")
 
     def name(self, ident: str) -> str:
-        return _builtin(self.by_id.get(ident, ident))
+        """The style's name in lower case (Word writes built-in ones so: "heading 1")."""
+        return self.by_id.get(ident, ident).lower()
 
     def ident(self, p) -> str:
         ppr = p.find(qn("w:pPr")) if p is not None else None
@@ -477,13 +481,13 @@ class _Styles:
             ident = based.get(qn("w:val")) if based is not None else None
 
     def based_on(self, p, name: str) -> bool:
-        return any(self.name(e.get(qn("w:styleId"))).lower() == name
+        return any(self.name(e.get(qn("w:styleId"))) == name
                    for e in self.chain(self.ident(p)))
 
     def heading_level(self, p) -> int:
         """2 for Word's Heading 1 (the title is the document's level 1), by style name or
         outline level; 0 for body text."""
-        match = re.fullmatch(r"heading (\d)", self.of(p).lower())
+        match = re.fullmatch(r"heading (\d)", self.of(p))
         if match:
             return int(match.group(1)) + 1
         for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in self.chain(self.ident(p))]:
@@ -500,8 +504,8 @@ class _Styles:
         ppr = p.find(qn("w:pPr"))
         own = ppr is not None and (ppr.find(qn("w:pBdr")) is not None or _shaded(ppr))
         styled = any(e.find(qn("w:pPr")) is not None and (
-            e.find(qn("w:pPr")).find(qn("w:pBdr")) is not None and not
-            self.name(e.get(qn("w:styleId"))).lower() in ("kind", "unit", "title", "quote"))
+            e.find(qn("w:pPr")).find(qn("w:pBdr")) is not None or _shaded(e.find(qn("w:pPr"))))
+            and self.name(e.get(qn("w:styleId"))) not in _FRAMED
             for e in self.chain(self.ident(p)))
         return own or styled
 
@@ -699,9 +703,9 @@ def _merged(inlines: list[m.Inline]) -> list[m.Inline]:
 
 
 def _strip_mark(inlines: list[m.Inline]) -> list[m.Inline]:
-    """A footnote paragraph without the space our writer (and Word) put after the mark."""
+    """A footnote paragraph without the space (LibreOffice: tab) put after the mark."""
     if inlines and isinstance(inlines[0], m.Text):
-        stripped = inlines[0].text.lstrip(" ")
+        stripped = inlines[0].text.lstrip(" \t")
         return ([m.Text(stripped)] if stripped else []) + inlines[1:]
     return inlines
 
@@ -719,12 +723,6 @@ def _unwidowed(title: str) -> str:
     """The title without the no-break space our writer puts before its last word."""
     head, _, last = title.rpartition("\u00a0")
     return f"{head} {last}" if head and " " not in last else title
-
-
-def _builtin(name: str) -> str:
-    """Word writes built-in style names in lower case in styles.xml ("heading 1")."""
-    return {"heading": "Heading"}.get(name.split(" ")[0], name.split(" ")[0]) + \
-        name[len(name.split(" ")[0]):] if name.lower().startswith("heading ") else name
 
 
 def _on(rpr, tag: str) -> bool:
