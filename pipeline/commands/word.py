@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..files import write_atomic
 from ..house.style import HouseStyle
-from ..readers import frontmatter, word
+from ..readers import frontmatter, word_package
 from ..translation import check
 from ..writers import markdown as markdown_writer
 from ..jobs import build, word_import
@@ -62,17 +62,7 @@ def run(args, house_folder: Path, sources: Path) -> int:
     target = folder / f"{lang}.md"
     changes = "accept" if args.accept_changes else "reject" if args.reject_changes else "refuse"
     try:
-        imported = word.read(args.file, house, lang, changes)
-        doc = imported.doc
-        if original and original != lang:
-            doc.meta.original = original
-        lines = markdown_writer.front_matter(doc.meta, house)
-        reference = target if target.is_file() else folder / f"{original}.md"
-        if reference.is_file():  # a new translation: its original's citations and labels
-            word_import.recover(doc, reference, house)
-        if target.is_file():
-            lines = word_import.merged_front_matter(lines, target, house)
-        text = markdown_writer.render(doc, house, lines)
+        imported, text = word_import.source_text(args.file, target, original, house, changes)
     except SourceError as err:
         print(err, file=sys.stderr)
         return 1
@@ -83,6 +73,7 @@ def run(args, house_folder: Path, sources: Path) -> int:
         print(f"{args.file}: {comment}", file=sys.stderr)
     if target.is_file():
         old = target.read_text(encoding="utf-8-sig")
+        text = markdown_writer.kept(old, text, house.labels(lang))
         sys.stdout.writelines(paragraph_diff(old, text, str(target)))
         if old == text:
             print(f"{target}: no change")
@@ -144,6 +135,6 @@ def _original(folder: Path) -> str:
 def _proofing(path: Path) -> str:
     """The language of the Word file's properties (`fr-FR` gives `fr`), if any."""
     try:
-        return (word.word_package.open_document(path).core_properties.language or "").split("-")[0]
+        return (word_package.open_document(path).core_properties.language or "").split("-")[0]
     except SourceError:
         return ""

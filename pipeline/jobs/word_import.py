@@ -1,5 +1,6 @@
-"""A Word file back into a source: what the DOCX reader cannot know alone, taken from the
-source it was built from (when there is one).
+"""A Word file back into a source: read (`readers/word.py`), written as Markdown
+(`writers/markdown.py`), with what the reader cannot know alone taken from the source it
+was built from, when there is one.
 
 - Citations: our writer turned each `[@key]` into a note holding the formatted reference.
   The existing source is loaded twice, as written and with its citations formatted by the
@@ -18,12 +19,31 @@ import difflib
 from pathlib import Path
 
 from .. import model as m
-from ..readers import frontmatter, markdown
+from ..readers import frontmatter, markdown, word
+from ..writers.markdown import front_matter, render
 from ..transforms.tree import map_inlines, plain_text
 from . import build
 
 # The front-matter keys a Word file of ours carries (masthead, footer, properties).
 CARRIED = ("title", "kind", "event", "short_title", "date", "index", "unit", "keywords")
+
+
+def source_text(path: Path, target: Path, original: str, house, changes: str = "refuse"):
+    """The Word file `path` read as the source `target` (`<lang>.md`; `original`: the
+    language of its folder's original, if any): (what was read, the source's text).
+    Citations and note labels come from `target` if it exists, else from the original."""
+    lang = target.stem
+    imported = word.read(path, house, lang, changes)
+    doc = imported.doc
+    if original and original != lang:
+        doc.meta.original = original
+    lines = front_matter(doc.meta, house)
+    reference = target if target.is_file() else target.with_name(f"{original}.md")
+    if reference.is_file():
+        recover(doc, reference, house)
+    if target.is_file():
+        lines = merged_front_matter(lines, target, house)
+    return imported, render(doc, house, lines)
 
 
 def recover(doc: m.Document, source: Path, house) -> None:
@@ -127,9 +147,7 @@ def merged_front_matter(lines: dict[str, str], source: Path, house) -> dict[str,
     for n, (start, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(raw)
         old_lines[key] = "\n".join(raw[start:end]).rstrip("\n")
-    from ..writers.markdown import front_matter  # the old values as the Word file has them
-
-    as_now = front_matter(build.load(source, house).meta, house)
+    as_now = front_matter(build.load(source, house).meta, house)  # as the Word file has them
     merged = {}
     for key in dict.fromkeys([*old_lines, *lines]):
         if key in lines and lines[key] != as_now.get(key):

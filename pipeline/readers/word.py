@@ -1,16 +1,18 @@
 """DOCX reader: a Word file (ours after editing, or one written in Word, LibreOffice or Google
 Docs) becomes a `Document`, for `briefing import` to write back as Markdown.
 
-Why python-docx and our own mapping, after trying the field's readers on our DOCX and on
-LibreOffice's: Pandoc's DOCX reader (PyPI `pypandoc-binary`, a 162 MB binary) keeps real
-footnotes, lists and emphasis, and resolves tracked changes, but drops our house styles
-(masthead, boxes: Kind, Title, Box become plain paragraphs, Heading 1 becomes `#`), says
-nothing of which change it resolved where, and its AST is tied to one pandoc version;
-mammoth turns footnotes into endnote links, needs a style map for every custom style, and
-applies tracked changes silently. python-docx (which the writer uses) gives the package,
-styles, numbering, relationships and properties; the body and footnotes are read from their
-XML here, by style name and outline level, so our styles map back exactly and foreign
-built-in ones (Title, Heading n, List Bullet/Number, numbered paragraphs, Quote) too.
+Why python-docx and our own mapping, after trying the field's readers on our DOCX, on
+LibreOffice's and on one with tracked changes and a comment: Pandoc's DOCX reader (PyPI
+`pypandoc-binary`, a 162 MB binary) keeps real footnotes, lists and emphasis, and accepts,
+rejects or marks tracked changes (with their author), but drops our house styles (Kind,
+Title, Unit and Box become plain paragraphs, Heading 1 becomes `#`), locates nothing by
+paragraph, and its AST is tied to one pandoc version; mammoth turns footnotes into endnote
+links, needs a style map for every custom style, and accepts tracked changes silently.
+python-docx (which the writer uses) gives the package, styles, numbering, relationships and
+properties, but reads only runs directly in a paragraph (not those in links, fields or
+tracked changes) and has no footnotes; so the body and the notes are read from their XML
+here, by style name and outline level: our styles map back exactly, and foreign built-in
+ones (Title, Heading n, List Bullet/Number, numbered paragraphs, Quote) too.
 
 What our writer adds for print is taken off again: the masthead and footer become front
 matter, the left-to-right marks around isolated runs go (the Markdown reader isolates

@@ -4,8 +4,8 @@ Word records a revision as markup around the runs it touched: `w:ins` and `w:del
 and deleted text), `w:moveFrom` and `w:moveTo` (moved text: deleted in one place, inserted
 in another), a paragraph mark inserted or deleted (`w:ins`/`w:del` in the paragraph's
 run properties) and formatting changes (`w:rPrChange`, `w:pPrChange`…, holding the old
-properties). No Python library resolves them (python-docx reads the runs inside `w:ins` and
-skips those in `w:del`, as if accepted; mammoth too, silently), so this module does, on the
+properties). No Python library resolves them (python-docx does not see them; mammoth accepts them
+silently; Pandoc does, but without saying where), so this module does, on the
 XML of each story (the body, the footnotes): accepting keeps the new text and drops the
 records, rejecting restores the old. Comments (`comments.xml`, anchored by
 `w:commentRangeStart`/`End`) are listed with the text they anchor to.

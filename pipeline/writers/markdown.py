@@ -16,10 +16,12 @@ import yaml
 
 from .. import model as m
 from ..readers import frontmatter
+from ..transforms import localize
 
 _ESCAPE = re.compile(r"([\\`*\[\]<>|\"'])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)]|:::)(?=\s|$)")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+_DEFINITION = re.compile(r"^\[\^", re.M)
 _UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
 
 
@@ -58,17 +60,30 @@ def render(doc: m.Document, house, lines: dict[str, str] | None = None) -> str:
     """The source text: front matter (`lines`, else from the document) and body."""
     lines = front_matter(doc.meta, house) if lines is None else lines
     head = "---\n" + "".join(f"{line}\n" for line in lines.values()) + "---\n"
-    return head + "\n" + body(doc, house.labels(doc.lang)["quotes"])
+    return head + "\n" + body(doc, house.labels(doc.lang))
 
 
-def body(doc: m.Document, quotes: str = "“”‘’") -> str:
-    writer = _Writer({note.label: note for note in doc.notes}, quotes)
+def kept(old: str, new: str, labels: dict) -> str:
+    """`new`, each of its paragraphs (text between blank lines) that reads the same as one of
+    `old`'s written as in `old` (its line breaks, table rules, quotes, escapes)."""
+    writer = _Writer({}, labels)
+    written = {}
+    for paragraph in old.split("\n\n"):
+        written.setdefault(writer.typeset(paragraph), paragraph)
+    return "\n\n".join(written.get(writer.typeset(paragraph), paragraph)
+                        for paragraph in new.split("\n\n"))
+
+
+def body(doc: m.Document, labels: dict) -> str:
+    """The Markdown of the blocks and notes, in the typography of the language's `labels`."""
+    writer = _Writer({note.label: note for note in doc.notes}, labels)
     return writer.blocks(doc.blocks, top=True).rstrip("\n") + "\n"
 
 
 class _Writer:
-    def __init__(self, notes: dict[str, m.Note], quotes: str):
-        self.notes, self.quotes = notes, quotes
+    def __init__(self, notes: dict[str, m.Note], labels: dict):
+        self.notes, self.quotes = notes, labels["quotes"]
+        self.spaced = localize.spacer(labels.get("spacing") or {})
         self.pending: list[str] = []  # labels called since the last top-level block
         self.written: set[str] = set()
 
@@ -211,19 +226,28 @@ class _Writer:
         raise TypeError(f"no Markdown for {type(node).__name__}")
 
     def straightened(self, text: str) -> str:
-        """`text` with its typographic quotes straight where the typographer puts them back."""
-        straight = text.translate({ord(self.quotes[0]): '"', ord(self.quotes[1]): '"',
-                                   ord(self.quotes[2]): "'", ord(self.quotes[3]): "'",
-                                   ord("\u2019"): "'"})  # the typographer's apostrophe
-        if straight == text:
-            return text
-        return straight if _typeset(straight, self.quotes) == _typeset(text, self.quotes) else text
+        """`text` as typed: quotes straight and the language's typographic spaces plain,
+        where the typographer and the locale's spacing put them back as they are."""
+        quotes = self.quotes
+        tight = re.sub(f"(?<={re.escape(quotes[0])})[\u00a0\u202f]|[\u00a0\u202f](?={re.escape(quotes[1])})",
+                       "", text)  # « mot » typed "mot"
+        straight = tight.translate({ord(quotes[0]): '"', ord(quotes[1]): '"', ord(quotes[2]): "'",
+                                   ord(quotes[3]): "'", ord("\u2019"): "'"})  # and apostrophes
+        plain = re.sub("[\u00a0\u202f]", " ", straight)
+        target = None
+        for candidate in dict.fromkeys((plain, straight, text.translate({ord("\u2019"): "'"}))):
+            if candidate != text:
+                target = target or self.typeset(text)
+                if self.typeset(candidate) == target:
+                    return candidate
+        return text
 
+    def typeset(self, text: str) -> str:
+        """The HTML of `text` in the language's typography: what tells two Markdown texts
+        apart (a note's definition as text: alone, markdown-it would drop it uncalled)."""
+        from ..readers.markdown import markdown
 
-def _typeset(text: str, quotes: str) -> str:
-    from ..readers.markdown import markdown
-
-    return markdown(quotes).render(text)
+        return self.spaced(markdown(self.quotes).render(_DEFINITION.sub(r"\\[^", text)))
 
 
 def _key(key: str) -> str:
