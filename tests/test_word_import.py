@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -244,14 +245,11 @@ def replaced(data: bytes, name: str, change) -> bytes:
     (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".docx", "Word 97-2003"),
     (lambda d: replaced(d, "word/document.xml", lambda x: x.replace(
         b"?>", b'?><!DOCTYPE w [<!ENTITY e "x">]>', 1)), ".docx", "DOCTYPE"),
-    (lambda d: replaced(d, "word/media/huge.png", lambda _: b"\0" * (3 * limits.MiB)), ".docx",
-     "zip bomb"),
-    (lambda d: d + b"\0" * (2 * limits.MiB), ".docx", "limit"),
+    (lambda d: replaced(d, "word/media/huge.png", lambda _: b"\0" * (limits.WORD_PART_BYTES + 1)),
+     ".docx", "zip bomb"),
+    (lambda d: d + os.urandom(limits.WORD_BYTES), ".docx", "more than the 20 MiB limit"),
 ])
-def test_bad_files_are_one_line_errors(project, house_style, monkeypatch, capsys, make,
-                                       suffix, message):
-    monkeypatch.setattr(limits, "WORD_PART_BYTES", 2 * limits.MiB)
-    monkeypatch.setattr(limits, "WORD_BYTES", 2 * limits.MiB)
+def test_bad_files_are_one_line_errors(project, house_style, capsys, make, suffix, message):
     word = project / f"bad{suffix}"
     word.write_bytes(make(built(project / "source" / SLUG / "en.md", house_style)))
     assert main(["import", str(word), "--slug", "bad"]) == 1

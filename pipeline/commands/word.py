@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..files import write_atomic
 from ..house.style import HouseStyle
-from ..readers import frontmatter, word_package
+from ..readers import frontmatter
 from ..translation import check
 from ..writers import markdown as markdown_writer
 from ..jobs import build, word_import
@@ -31,7 +31,7 @@ def add_parser(commands) -> None:
                          help="the document folder (or .md file) the Word file updates")
     command.add_argument("--slug", help="a new document folder source/SLUG")
     command.add_argument("--lang", metavar="CODE", help="the Word file's language (default: the "
-                         "original's for DOC, else the file's proofing language, else en)")
+                         "original's for DOC, else en)")
     changes = command.add_mutually_exclusive_group()
     changes.add_argument("--accept-changes", action="store_true",
                          help="accept every tracked change")
@@ -55,16 +55,17 @@ def run(args, house_folder: Path, sources: Path) -> int:
         return 1
     original = _original(folder)
     lang = args.lang or (args.document.stem if args.document and args.document.suffix == ".md"
-                         else original) or _proofing(args.file) or "en"
+                         else original) or "en"
     if not frontmatter.is_language(lang):
         print(f"briefing: error: not a language code: {lang!r}", file=sys.stderr)
         return 2
     target = folder / f"{lang}.md"
     changes = "accept" if args.accept_changes else "reject" if args.reject_changes else "refuse"
-    try:
-        imported, text = word_import.source_text(args.file, target, original, house, changes)
-    except SourceError as err:
-        print(err, file=sys.stderr)
+    error, imported, text, warnings = word_import.read_limited(args.file, target, original,
+                                                               house_folder, changes)
+    sys.stderr.write(warnings)
+    if error:
+        print(error, file=sys.stderr)
         return 1
     for change in imported.changes:
         print(f"{args.file}: {'accepted' if changes == 'accept' else 'rejected'}: {change}",
@@ -130,11 +131,3 @@ def _original(folder: Path) -> str:
             if not data.get("original"):
                 return path.stem
     return ""
-
-
-def _proofing(path: Path) -> str:
-    """The language of the Word file's properties (`fr-FR` gives `fr`), if any."""
-    try:
-        return (word_package.open_document(path).core_properties.language or "").split("-")[0]
-    except SourceError:
-        return ""

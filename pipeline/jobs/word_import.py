@@ -14,11 +14,14 @@ was built from, when there is one.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
+import io
 from pathlib import Path
 
-from .. import model as m
+from .. import limits, model as m
+from ..errors import SourceError
 from ..readers import frontmatter, markdown, word
 from ..writers.markdown import front_matter, render
 from ..transforms.tree import map_inlines, plain_text
@@ -26,6 +29,39 @@ from . import build
 
 # The front-matter keys a Word file of ours carries (masthead, footer, properties).
 CARRIED = ("title", "kind", "event", "short_title", "date", "index", "unit", "keywords")
+
+
+def read_limited(path: Path, target: Path, original: str, house_root: Path,
+                 changes: str = "refuse"):
+    """`source_text` in a worker process within the limits of `limits.py` (the Word file is
+    untrusted): (the error, or "", what was read, the text, the warnings)."""
+    from . import batch
+
+    with batch.worker_process() as executor:
+        return executor.submit(_limited, path, target, original, house_root, changes,
+                               limits.RENDER_SECONDS, limits.RENDER_MEMORY).result()
+
+
+def _limited(path, target, original, house_root, changes, seconds, memory):
+    """In the worker: (error or "", what was read, text, warnings)."""
+    from ..house.style import HouseStyle
+
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        try:
+            with limits.held_to(seconds, memory):
+                imported, text = source_text(path, target, original, HouseStyle(house_root),
+                                             changes)
+            return "", imported, text, stderr.getvalue()
+        except SourceError as err:
+            error = str(err)
+        except limits.LimitExceeded:
+            error = f"{path}: error: took longer than the {seconds:g} s time limit to read"
+        except MemoryError:
+            error = f"{path}: error: needs more than the {memory // limits.MiB} MiB memory limit"
+        except Exception as err:  # a bug: reported, not a traceback
+            error = f"{path}: error: internal error: {type(err).__name__}: {err}"
+    return error, None, "", stderr.getvalue()
 
 
 def source_text(path: Path, target: Path, original: str, house, changes: str = "refuse"):
