@@ -47,6 +47,9 @@ def run(args, house_folder: Path, sources: Path) -> int:
         print("briefing: error: import takes either a document folder DOC or --slug SLUG",
               file=sys.stderr)
         return 2
+    if not args.file.is_file():
+        print(f"{args.file}: error: no such file", file=sys.stderr)
+        return 1
     house = HouseStyle(house_folder)
     folder = sources / args.slug if args.slug else (
         args.document.parent if args.document.suffix == ".md" else args.document)

@@ -73,6 +73,7 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
     doc = imported.doc
     if original and original != lang:
         doc.meta.original = original
+    _known_pictures(imported, target.parent)
     lines = front_matter(doc.meta, house)
     reference = target if target.is_file() else target.with_name(f"{original}.md")
     if reference.is_file():
@@ -80,6 +81,28 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
     if target.is_file():
         lines = merged_front_matter(lines, target, house)
     return imported, render(doc, house, lines)
+
+
+def _known_pictures(imported, folder: Path) -> None:
+    """Pictures equal to a file in the document folder take its name (and need no writing)."""
+    if not imported.pictures or not folder.is_dir():
+        return
+    known = {path.read_bytes(): path.name for path in sorted(folder.iterdir())
+             if path.suffix.lower() in (".png", ".jpg", ".jpeg") and path.is_file()
+             and path.stat().st_size <= limits.IMAGE_BYTES}
+    names = {}
+    for name, data in list(imported.pictures.items()):
+        if data in known:
+            names[name] = known[data]
+            del imported.pictures[name]
+
+    def rename(inlines):
+        for node in inlines:
+            if isinstance(node, m.Image) and node.url in names:
+                node.url = names[node.url]
+        return inlines
+
+    map_inlines(imported.doc.blocks, rename)
 
 
 def recover(doc: m.Document, source: Path, house) -> None:

@@ -40,6 +40,13 @@ _P, _R, _T, _TBL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl")
 _NOTE_STYLES = ("footnote reference", "endnote reference")
 _MASTHEAD = ("kind", "title", "subtitle", "unit")  # our writer's masthead lines, by style
 _FRAMED = (*_MASTHEAD, "quote", "footer")  # ruled or shaded, but no box
+_WRAPPERS = {qn(f"w:{name}") for name in ("smartTag", "customXml", "fldSimple", "ins", "moveTo",
+                                          "dir", "bdo")}  # runs inside: read through
+# Elements that hold nothing to carry over: marks, ranges, properties, page layout.
+_NO_CONTENT = {qn(f"w:{name}") for name in (
+    "sectPr", "pPr", "rPr", "bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart",
+    "commentRangeEnd", "permStart", "permEnd", "del", "moveFrom", "moveFromRangeStart",
+    "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "lastRenderedPageBreak")}
 _ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 _IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg"}
 
@@ -76,6 +83,7 @@ class _Reader:
         self.body = document.element.body
         self.styles = _Styles(document)
         self.numbering = _Numbering(document)
+        self._parts = {document.element: document.part}  # story root -> its package part
         self.footnotes = self._part("/footnotes")
         self.endnotes = self._part("/endnotes")
         self.notes: list[m.Note] = []
@@ -84,12 +92,13 @@ class _Reader:
         self.paragraph_number = 0
 
     def _part(self, suffix: str):
+        """The parsed XML of the notes part related by `suffix` (python-docx has no class for
+        it), remembered with the part for its relationships."""
         for rel in self.document.part.rels.values():
             if not rel.is_external and rel.reltype.endswith(suffix):
-                part = rel.target_part
-                if not hasattr(part, "_parsed"):
-                    part._parsed = parse_xml(part.blob)
-                return part._parsed
+                root = parse_xml(rel.target_part.blob)
+                self._parts[root] = rel.target_part
+                return root
         return None
 
     def stories(self):
@@ -124,7 +133,7 @@ class _Reader:
         """The masthead's lines by style, and the body's blocks."""
         masthead: dict[str, list] = {}
         items = []  # (kind, payload) per paragraph or table, grouped below
-        for element in self.body:
+        for element in _contents(self.body):
             if element.tag == _TBL:
                 self.paragraph_number += 1
                 items.append(("table", self.table(element)))
@@ -137,8 +146,9 @@ class _Reader:
                     items.append(("block", payload))
                 elif kind:
                     items.append((kind, payload))
-            elif element.tag == qn("w:sdt"):
-                self.warn(None, "a content control (such as a table of contents) is left out")
+            elif element.tag not in _NO_CONTENT:
+                self.paragraph_number += 1
+                self.warn(element, f"left out: {_what(element)}")
         return masthead, _group(items)
 
     def paragraph(self, p) -> tuple[str, object]:
@@ -159,7 +169,7 @@ class _Reader:
             return "box", m.Paragraph(inlines)
         if level:
             return "block", m.Heading(level, inlines)
-        if numbered:
+        if numbered and not self.numbering.continued(p):
             ordered, depth, num_id, start = numbered
             return "item", (ordered, depth, num_id, start, m.Paragraph(inlines))
         if name.startswith("list"):  # a later paragraph of an item: by its indent
@@ -209,7 +219,7 @@ class _Reader:
     def inlines(self, p) -> list[m.Inline]:
         atoms: list[tuple[m.Inline, frozenset]] = []
         self._collect(p, frozenset(), atoms, p)
-        return _merged(_nest(atoms))
+        return _merged(_nest(_within(atoms)))
 
     def _collect(self, parent, marks: frozenset, atoms: list, p) -> None:
         field_link: list = []  # HYPERLINK field being read: [url, in result]
@@ -234,31 +244,26 @@ class _Reader:
             elif tag == qn("w:hyperlink"):
                 url = self._hyperlink(child)
                 self._collect(child, marks | ({("link", url)} if url else set()), atoms, p)
-            elif tag in (qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"), qn("w:ins"),
-                         qn("w:moveTo")):
+            elif tag in _WRAPPERS:
                 self._collect(child, marks, atoms, p)
             elif tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     self._collect(content, marks, atoms, p)
+            elif tag not in _NO_CONTENT:
+                self.warn(p, f"left out: {_what(child)}")
 
     def _hyperlink(self, element) -> str:
         rel_id = element.get(qn("r:id"))
         anchor = element.get(qn("w:anchor"))
         if rel_id:
-            rel = self.document.part.rels.get(rel_id) if self._in_body(element) else \
-                self._note_rels().get(rel_id)
+            rel = self._rels(element).get(rel_id)
             return rel.target_ref if rel is not None else ""
         return f"#{anchor}" if anchor else ""
 
-    def _in_body(self, element) -> bool:
-        return element.getroottree().getroot() is self.document.element
-
-    def _note_rels(self):
-        for rel in self.document.part.rels.values():
-            if not rel.is_external and rel.reltype.endswith("/footnotes"):
-                return rel.target_part.rels
-        return {}
+    def _rels(self, element):
+        """The relationships of the part (body, footnotes) that `element` is in."""
+        return self._parts[element.getroottree().getroot()].rels
 
     def _run_marks(self, r) -> frozenset:
         marks = set()
@@ -273,6 +278,8 @@ class _Reader:
         if _on(rpr, "w:b") and not (name == "emphasis" and self.emphasis_bold) \
                 or name in ("strong", "strong emphasis"):
             marks.add("strong")
+        elif _on(rpr, "w:b"):
+            marks.add("bold emphasis")  # strong too, if what surrounds it is (`_within`)
         if name in ("code", "html code", "source text", "verbatim char"):
             marks.add("code")
         if name in _NOTE_STYLES:
@@ -356,7 +363,7 @@ class _Reader:
         blip = drawing.find(f".//{qn('a:blip')}")
         described = drawing.find(f".//{qn('wp:docPr')}")
         alt = (described.get("descr") or described.get("title") or "") if described is not None else ""
-        rel = self.document.part.rels.get(blip.get(qn("r:embed"))) if blip is not None else None
+        rel = self._rels(drawing).get(blip.get(qn("r:embed"))) if blip is not None else None
         if rel is None or rel.is_external:
             self.warn(p, "a picture that is not inside the file is left out")
             return None
@@ -560,12 +567,44 @@ class _Numbering:
             self.indents[indent] = depth
         return ordered, depth, num_id, start
 
+    @staticmethod
+    def continued(p) -> bool:
+        """A list paragraph numbered by its style only, with its own indent: a later
+        paragraph of an item (as our writer makes them), not an item."""
+        ppr = p.find(qn("w:pPr"))
+        return ppr is not None and ppr.find(qn("w:numPr")) is None and \
+            ppr.find(qn("w:ind")) is not None
+
     def depth_of_indent(self, p) -> int:
         ppr = p.find(qn("w:pPr"))
         ind = ppr.find(qn("w:ind")) if ppr is not None else None
         left = int(ind.get(qn("w:left")) or ind.get(qn("w:start")) or 0) if ind is not None else 0
         near = min(self.indents, key=lambda i: abs(i - left), default=None)
         return self.indents[near] if near is not None else 0
+
+
+def _contents(body):
+    """The body's paragraphs, tables and others, content controls and custom XML opened
+    (but a table of contents, which the PDF's bookmarks replace)."""
+    for element in body:
+        if element.tag == qn("w:customXml"):
+            yield from _contents(element)
+        elif element.tag == qn("w:sdt"):
+            gallery = element.find(f".//{qn('w:docPartGallery')}")
+            if gallery is not None and "Contents" in gallery.get(qn("w:val"), ""):
+                continue
+            content = element.find(qn("w:sdtContent"))
+            yield from _contents(content if content is not None else [])
+        else:
+            yield element
+
+
+def _what(element) -> str:
+    """An element's name for a warning: `w:altChunk`, `m:oMath`."""
+    namespace, _, name = element.tag.rpartition("}")
+    prefix = {"http://schemas.openxmlformats.org/officeDocument/2006/math": "m"}.get(
+        namespace.lstrip("{"), "w")
+    return f"{prefix}:{name}"
 
 
 # Grouping paragraphs into blocks -------------------------------------------------------
@@ -688,6 +727,19 @@ def _nest(atoms: list[tuple[m.Inline, frozenset]]) -> list[m.Inline]:
         else:
             result += inner
         n += span
+    return result
+
+
+def _within(atoms: list[tuple[m.Inline, frozenset]]) -> list[tuple[m.Inline, frozenset]]:
+    """Where emphasis is bold (Arabic), emphasis between strong runs is inside them: the
+    Word file cannot say, and `**strong *emphasis* strong**` is what authors write."""
+    result = []
+    for n, (node, marks) in enumerate(atoms):
+        if "bold emphasis" in marks:
+            around = [atoms[k][1] for k in (n - 1, n + 1) if 0 <= k < len(atoms)]
+            marks = marks - {"bold emphasis"} | (
+                {"strong"} if len(around) == 2 and all("strong" in a for a in around) else set())
+        result.append((node, marks))
     return result
 
 
