@@ -136,7 +136,7 @@ class _Reader:
         for element in _contents(self.body):
             if element.tag == _TBL:
                 self.paragraph_number += 1
-                items.append(("table", self.table(element)))
+                items.append(("block", self.table(element)))
             elif element.tag == _P:
                 self.paragraph_number += 1
                 kind, payload = self.paragraph(element)
@@ -610,37 +610,35 @@ def _what(element) -> str:
 # Grouping paragraphs into blocks -------------------------------------------------------
 
 def _group(items: list[tuple[str, object]]) -> list[m.Block]:
-    """Consecutive box paragraphs into a Box (a list between two box paragraphs inside it),
-    quote paragraphs into a BlockQuote, list paragraphs into nested lists."""
+    """Consecutive box paragraphs into a Box (a list between two box paragraphs inside it; a
+    box title starts another box), quote paragraphs into a BlockQuote, list paragraphs into
+    nested lists."""
     blocks: list[m.Block] = []
     n = 0
     while n < len(items):
         kind, payload = items[n]
+        end = n + 1  # after the items this block takes
         if kind == "box":
-            end = n
-            while end + 1 < len(items) and (items[end + 1][0] == "box" or (
-                    items[end + 1][0] in ("item", "more") and any(
-                        k == "box" for k, _ in items[end + 1:_list_end(items, end + 1) + 1]))):
-                end = _list_end(items, end + 1) if items[end + 1][0] != "box" else end + 1
-            blocks.append(m.Box(_group([(k if k != "box" else "block", v)
-                                        for k, v in items[n:end + 1]])))
-            n = end + 1
+            while end < len(items):
+                if items[end][0] == "box" and not isinstance(items[end][1], m.Heading):
+                    end += 1
+                elif items[end][0] in ("item", "more") and _list_end(items, end) < len(items) \
+                        and items[_list_end(items, end)][0] == "box":
+                    end = _list_end(items, end)
+                else:
+                    break
+            blocks.append(m.Box(_group([("block" if k == "box" else k, v)
+                                        for k, v in items[n:end]])))
         elif kind == "quote":
-            end = n
-            while end + 1 < len(items) and items[end + 1][0] == "quote":
+            while end < len(items) and items[end][0] == "quote":
                 end += 1
-            blocks.append(m.BlockQuote([v for _, v in items[n:end + 1]]))
-            n = end + 1
+            blocks.append(m.BlockQuote([v for _, v in items[n:end]]))
         elif kind in ("item", "more"):
-            end = _list_end(items, n) - 1
-            blocks += _lists(items[n:end + 1])
-            n = end + 1
-        elif kind == "table":
-            blocks.append(payload)
-            n += 1
+            end = _list_end(items, n)
+            blocks += _lists(items[n:end])
         else:
             blocks.append(payload)
-            n += 1
+        n = end
     return blocks
 
 

@@ -107,8 +107,7 @@ def resolve(story, accept: bool) -> None:
         properties = element.getparent()
         if not accept:  # the old properties replace the current ones
             old = element.find(properties.tag)
-            for child in [c for c in properties if c is not element and c.tag not in
-                          (qn("w:rPr"), qn("w:sectPr"), qn("w:pStyle"))]:
+            for child in [c for c in properties if c is not element and c.tag != qn("w:rPr")]:
                 properties.remove(child)
             for child in list(old if old is not None else element):
                 properties.append(child)
@@ -133,22 +132,22 @@ def comments(document) -> list[Comment]:
     root = part.element if hasattr(part, "element") else parse_xml(part.blob)
     body = document.element.body
     paragraphs = {p: n for n, p in enumerate(body.iter(_P), 1)}
+    starts = {e.get(qn("w:id")): e for e in body.iter(qn("w:commentRangeStart"))}
     found = []
     for comment in root.iter(qn("w:comment")):
-        ident = comment.get(qn("w:id"))
-        start = next((e for e in body.iter(qn("w:commentRangeStart"))
-                      if e.get(qn("w:id")) == ident), None)
-        anchor, where = _anchored(start, ident) if start is not None else ("", "the document")
-        found.append(Comment(comment.get(qn("w:author"), "unknown"),
-                             " ".join(_text(p) for p in comment.iter(_P)).strip(), anchor,
-                             where if start is None else
-                             f"paragraph {paragraphs.get(_paragraph(start), 0)}"))
+        start = starts.get(comment.get(qn("w:id")))
+        found.append(Comment(
+            comment.get(qn("w:author"), "unknown"),
+            " ".join(_text(p) for p in comment.iter(_P)).strip(),
+            _anchored(start) if start is not None else "",
+            f"paragraph {paragraphs.get(_paragraph(start), 0)}" if start is not None
+            else "the document"))
     return found
 
 
-def _anchored(start, ident: str) -> tuple[str, str]:
-    """The text between a comment's range start and end."""
-    parts, inside = [], False
+def _anchored(start) -> str:
+    """The text between a comment's range start and its end."""
+    parts, inside, ident = [], False, start.get(qn("w:id"))
     for element in start.getroottree().iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"),
                                             _T):
         if element is start:
@@ -157,7 +156,7 @@ def _anchored(start, ident: str) -> tuple[str, str]:
             break
         elif inside and element.tag == _T:
             parts.append(element.text or "")
-    return "".join(parts), ""
+    return "".join(parts)
 
 
 def _paragraph(element):
