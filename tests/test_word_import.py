@@ -370,3 +370,34 @@ def test_what_cannot_be_carried_over_is_named(project, house_style, capsys):
     err = capsys.readouterr().err
     assert "paragraph 7 ('The general debate is the one moment in the year when state…'): " \
         "warning: left out: m:oMath" in err
+
+
+def test_a_word_file_made_from_builtin_styles(project, house_style, capsys):
+    """python-docx's default template stands for Word: Title, Heading n, List Bullet/Number,
+    Quote, a picture; no index anywhere, so the front matter lacks one, with a warning."""
+    from PIL import Image
+
+    picture = project / "dot.png"
+    Image.new("RGB", (30, 30), (0, 0, 255)).save(picture)
+    document = docx.Document()
+    document.core_properties.created = __import__("datetime").datetime(2025, 2, 3)
+    document.add_paragraph("Workers in the fields", style="Title")
+    document.add_heading("Background", level=1)
+    document.add_paragraph("Two points:")
+    document.add_paragraph("first", style="List Number")
+    document.add_paragraph("second", style="List Number")
+    document.add_paragraph("a bullet", style="List Bullet")
+    document.add_paragraph("a nested bullet", style="List Bullet 2")
+    document.add_paragraph("Quoted words.", style="Quote")
+    document.add_paragraph().add_run().add_picture(str(picture))
+    word = project / "builtin.docx"
+    document.save(word)
+    assert main(["import", str(word), "--slug", "fields"]) == 1  # written, but no index
+    err = capsys.readouterr().err
+    assert "warning: no index found for the front matter: add 'index:' by hand" in err
+    assert "does not build yet" in err
+    text = (project / "source" / "fields" / "en.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Workers in the fields\ndate: 2025-02-03\n---\n")
+    assert ("## Background\n\nTwo points:\n\n1. first\n2. second\n\n- a bullet\n"
+            "  - a nested bullet\n\n> Quoted words.\n\n![](image-1.png)\n") in text
+    assert (project / "source" / "fields" / "image-1.png").read_bytes() == picture.read_bytes()

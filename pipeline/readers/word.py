@@ -170,10 +170,9 @@ class _Reader:
         if level:
             return "block", m.Heading(level, inlines)
         if numbered and not self.numbering.continued(p):
-            ordered, depth, num_id, start = numbered
-            return "item", (ordered, depth, num_id, start, m.Paragraph(inlines))
+            return "item", (*numbered, m.Paragraph(inlines))
         if name.startswith("list"):  # a later paragraph of an item: by its indent
-            return "more", (self.numbering.depth_of_indent(p), m.Paragraph(inlines))
+            return "more", (indent(p, self.styles) or 0, m.Paragraph(inlines))
         if name in ("quote", "intense quote", "block text"):
             return "quote", m.Paragraph(inlines)
         code = _code_block(inlines)
@@ -533,10 +532,10 @@ class _Numbering:
             self.abstract[abstract.get(qn("w:abstractNumId"))] = abstract
         for num in root.findall(qn("w:num")) if root is not None else []:
             self.nums[num.get(qn("w:numId"))] = num
-        self.indents: dict[int, int] = {}
 
     def of(self, p, styles: _Styles):
-        """(ordered, depth, num id, start) of a list paragraph, else None."""
+        """(ordered, level, num id, start) of a list paragraph, else None; its level is
+        (left indent, list level): Word's "List Bullet 2" is a level 0 further in."""
         numpr = None
         for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in styles.chain(styles.ident(p))]:
             numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
@@ -562,10 +561,8 @@ class _Numbering:
             value = override.find(qn("w:startOverride"))
             if override.get(qn("w:ilvl")) == str(depth) and value is not None:
                 start = int(value.get(qn("w:val")))
-        indent = _indent(level)
-        if indent:
-            self.indents[indent] = depth
-        return ordered, depth, num_id, start
+        own = indent(p, styles)
+        return ordered, (own if own is not None else _indent(level) or 0, depth), num_id, start
 
     @staticmethod
     def continued(p) -> bool:
@@ -575,12 +572,14 @@ class _Numbering:
         return ppr is not None and ppr.find(qn("w:numPr")) is None and \
             ppr.find(qn("w:ind")) is not None
 
-    def depth_of_indent(self, p) -> int:
-        ppr = p.find(qn("w:pPr"))
+
+def indent(p, styles: _Styles) -> int | None:
+    """The left indent of a paragraph in twips, its own or its style's, if either sets one."""
+    for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in styles.chain(styles.ident(p))]:
         ind = ppr.find(qn("w:ind")) if ppr is not None else None
-        left = int(ind.get(qn("w:left")) or ind.get(qn("w:start")) or 0) if ind is not None else 0
-        near = min(self.indents, key=lambda i: abs(i - left), default=None)
-        return self.indents[near] if near is not None else 0
+        if ind is not None and (ind.get(qn("w:left")) or ind.get(qn("w:start"))):
+            return int(ind.get(qn("w:left")) or ind.get(qn("w:start")))
+    return None
 
 
 def _contents(body):
@@ -650,20 +649,23 @@ def _list_end(items, n: int) -> int:
 
 
 def _lists(items) -> list[m.Block]:
-    """Nested lists from (ordered, depth, num id, start, paragraph) items and continuation
-    paragraphs (depth, paragraph)."""
+    """Nested lists from items (ordered, level, num id, start, paragraph), their depth the
+    rank of their level among the items', and later paragraphs of an item (indent,
+    paragraph), which go to the deepest item open at or left of their indent."""
+    levels = sorted({payload[1] for kind, payload in items if kind == "item"})
     result: list[m.Block] = []
-    stack: list[tuple[int, m.BulletList | m.OrderedList, str]] = []  # (depth, list, num id)
+    stack: list[tuple[int, m.BulletList | m.OrderedList, str, int]] = []  # depth, list, id, indent
     for kind, payload in items:
         if kind == "more":
-            depth, paragraph = payload
+            left, paragraph = payload
             if stack:
-                target = next((s for s in reversed(stack) if s[0] <= depth), stack[0])
+                target = next((s for s in reversed(stack) if s[3] <= left), stack[0])
                 target[1].items[-1].blocks.append(paragraph)
             else:
                 result.append(paragraph)
             continue
-        ordered, depth, num_id, start, paragraph = payload
+        ordered, level, num_id, start, paragraph = payload
+        depth = levels.index(level)
         while stack and stack[-1][0] > depth:
             stack.pop()
         if stack and stack[-1][0] == depth and (
@@ -676,7 +678,7 @@ def _lists(items) -> list[m.Block]:
                 stack[-1][1].items[-1].blocks.append(made)
             else:
                 result.append(made)
-            stack.append((depth, made, num_id))
+            stack.append((depth, made, num_id, level[0]))
         stack[-1][1].items.append(m.ListItem([paragraph]))
     return result
 
