@@ -88,13 +88,13 @@ def test_an_unedited_word_file_changes_nothing(project, house_style, lang, capsy
     assert source.read_bytes() == (SAMPLE / f"{lang}.md").read_bytes()
 
 
-def edited(data: bytes, old: str, new: str) -> bytes:
-    """The DOCX `data` with `old` replaced by `new` in the body's XML."""
+def edited(data: bytes, old: str, new: str, part: str = "word/document.xml") -> bytes:
+    """The DOCX `data` with `old` replaced by `new` in the XML of `part` (the body's)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             content = source.read(info)
-            if info.filename == "word/document.xml":
+            if info.filename == part:
                 assert old.encode() in content
                 content = content.replace(old.encode(), new.encode(), 1)
             target.writestr(info, content)
@@ -131,6 +131,16 @@ def test_a_citation_whose_reference_changed_comes_back_as_text(project, house_st
     assert "[@ai-sanctions-2025]" in source
 
 
+def test_a_note_edited_in_word_keeps_the_citation_inside_it(project, house_style):
+    source = project / "source" / SLUG / "en.md"
+    word = project / "en.docx"
+    word.write_bytes(edited(built(source, house_style), "Assembly procedures relating",
+                            "The Assembly’s procedures relating", "word/footnotes.xml"))
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    assert "[^noncoop]: The Assembly's procedures relating to non-cooperation, annexed to the " \
+        "Assembly's omnibus resolution. See also [@asp-res-17-5]" in source.read_text()
+
+
 def test_a_new_document_from_word(project, house_style, capsys):
     word = project / "draft.docx"
     word.write_bytes(built(project / "source" / SLUG / "en.md", house_style))
@@ -143,22 +153,29 @@ def test_a_new_document_from_word(project, house_style, capsys):
     assert len(doc.notes) == 25  # no bibliography here: the citations' notes as text
 
 
-def test_a_translation_from_word_gets_its_original_and_the_check(project, house_style, capsys):
+def test_a_new_translation_from_word_gets_its_original_citations_and_the_check(
+        project, house_style, capsys):
     folder = project / "source" / SLUG
-    word = project / "es.docx"  # a Spanish draft not yet translated: the original's words
-    word.write_bytes(built(folder / "en.md", house_style))
-    assert main(["import", str(word), f"source/{SLUG}", "--lang", "es"]) == 0
-    assert "written" in capsys.readouterr().out
-    text = (folder / "es.md").read_text(encoding="utf-8")
-    assert text.startswith("---\noriginal: en\ntitle: 24th Session")
+    before = build.load(folder / "fr.md", house_style)
+    data = built(folder / "fr.md", house_style)
+    word = project / "fr.docx"
+    word.write_bytes(data)
+    (folder / "fr.md").unlink()
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", "fr"]) == 0  # check passes
+    text = (folder / "fr.md").read_text(encoding="utf-8")
+    assert text.startswith("---\noriginal: en\ntitle: 24e session")
     assert "index:" not in text and "date:" not in text  # inherited from the original
-    assert "[@akande-2009; @icc-bashir-2019]" in text and "[^ljubljana]" in text
-    # the structure check runs: a translation that lost a note call fails the import
-    (folder / "es.md").unlink()
-    word.write_bytes(edited(built(folder / "en.md", house_style),
-                            '<w:footnoteReference w:id="2"/>', ""))
-    assert main(["import", str(word), f"source/{SLUG}", "--lang", "es"]) == 1
-    assert "es.md" in capsys.readouterr().err and (folder / "es.md").is_file()
+    # citations formatted in French are found, in the text and inside notes; labels as the
+    # original's
+    for written in ("[@akande-2009; @icc-bashir-2019]", "[@asp-res-17-5]", "[^ljubljana]"):
+        assert written in text
+    assert comparable(build.load(folder / "fr.md", house_style)) == comparable(before)
+    # a translation that lost a note call fails the check (and is written, to be fixed)
+    (folder / "fr.md").unlink()
+    word.write_bytes(edited(data, '<w:footnoteReference w:id="2"/>', ""))
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", "fr"]) == 1
+    assert "has no counterpart in the original" in capsys.readouterr().err
+    assert (folder / "fr.md").is_file()
 
 
 # Tracked changes and comments ----------------------------------------------------------

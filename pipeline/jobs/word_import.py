@@ -18,12 +18,14 @@ import contextlib
 import copy
 import difflib
 import io
+import shutil
+import tempfile
 from pathlib import Path
 
 from .. import limits, model as m
 from ..errors import SourceError
 from ..readers import frontmatter, markdown, word
-from ..writers.markdown import front_matter, render
+from ..writers.markdown import body, front_matter, render
 from ..transforms.tree import map_inlines, plain_text
 from . import build
 
@@ -67,7 +69,8 @@ def _limited(path, target, original, house_root, changes, seconds, memory):
 def source_text(path: Path, target: Path, original: str, house, changes: str = "refuse"):
     """The Word file `path` read as the source `target` (`<lang>.md`; `original`: the
     language of its folder's original, if any): (what was read, the source's text).
-    Citations and note labels come from `target` if it exists, else from the original."""
+    Citations and note labels come from `target` if it exists, else from the original
+    (formatted in this language)."""
     lang = target.stem
     imported = word.read(path, house, lang, changes)
     doc = imported.doc
@@ -77,10 +80,24 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
     lines = front_matter(doc.meta, house)
     reference = target if target.is_file() else target.with_name(f"{original}.md")
     if reference.is_file():
-        recover(doc, reference, house)
+        recover(doc, reference, lang, house)
     if target.is_file():
         lines = merged_front_matter(lines, target, house)
     return imported, render(doc, house, lines)
+
+
+@contextlib.contextmanager
+def _in_language(source: Path, lang: str, text: str | None = None):
+    """`source` (or `text` under its front matter) as the `lang` version of its document, in
+    a copy of its folder: its citations formatted, and its text spaced, in that language."""
+    with tempfile.TemporaryDirectory() as folder:
+        twin = shutil.copytree(source.parent, Path(folder) / source.parent.name,
+                               ignore=shutil.ignore_patterns(".*"))
+        data = source.read_text(encoding="utf-8-sig")
+        if text is not None:
+            data = f"---\n{frontmatter.split(data, source)}\n---\n\n{text}"
+        (twin / f"{lang}.md").write_text(data, encoding="utf-8")
+        yield twin / f"{lang}.md"
 
 
 def _known_pictures(imported, folder: Path) -> None:
@@ -105,10 +122,12 @@ def _known_pictures(imported, folder: Path) -> None:
     map_inlines(imported.doc.blocks, rename)
 
 
-def recover(doc: m.Document, source: Path, house) -> None:
-    """Citations and note labels of `doc` (read from Word) from the existing `source`."""
+def recover(doc: m.Document, source: Path, lang: str, house) -> None:
+    """Citations and note labels of `doc` (read from Word, in `lang`) from `source`: the
+    existing source, or the original of a new translation."""
     written = markdown.read(source, house)
-    formatted = build.load(source, house)
+    with _in_language(source, lang) as version:
+        formatted = build.load(version, house)
     callers: list = []  # what made each note, in the numbering's order: a Cite or a label
     seen: set[str] = set()
 
@@ -127,6 +146,7 @@ def recover(doc: m.Document, source: Path, house) -> None:
     for caller, note in zip(callers, formatted.notes):
         origins.setdefault(_key(note.blocks), caller if isinstance(caller, m.Cite)
                            else by_label.get(caller))
+    inside = _formatted_alone(_cites_in_notes(written), source, lang, house)
     cited = {}
     for note in list(doc.notes):
         origin = origins.get(_key(note.blocks))
@@ -135,9 +155,90 @@ def recover(doc: m.Document, source: Path, house) -> None:
             doc.notes.remove(note)
         elif isinstance(origin, m.Note):
             note.blocks = copy.deepcopy(origin.blocks)
+        else:  # its own words: the citations it holds, one by one
+            for block in note.blocks:
+                for text, cite in inside:
+                    block.children = _cite_within(block.children, text, cite)
     if cited:
         map_inlines(doc.blocks, lambda inlines: _cite(inlines, cited))
     _relabel(doc, written, [c for c in callers if isinstance(c, str)])
+
+
+def _cites_in_notes(doc: m.Document) -> list[m.Cite]:
+    found = []
+
+    def collect(inlines):
+        found.extend(node for node in inlines if isinstance(node, m.Cite) and not node.uncommaed)
+        return inlines
+
+    for note in doc.notes:
+        map_inlines(note.blocks, collect)
+    return found
+
+
+def _formatted_alone(cites: list[m.Cite], source: Path, lang: str, house):
+    """(plain text, citation) for each citation formatted on its own inside a note, as the
+    document's bibliography and `lang` format it now."""
+    if not cites:
+        return []
+    probe = m.Document(source, lang, "", None, [m.Paragraph(
+        [m.Text("x"), m.NoteRef(f"c{n}")]) for n in range(len(cites))], [
+        m.Note(f"c{n}", [m.Paragraph([m.Text("x "), cite])], cite.location)
+        for n, cite in enumerate(cites)])
+    with _in_language(source, lang, body(probe, house.labels(lang))) as version:
+        notes = build.load(version, house).notes
+    texts = [" ".join(plain_text(note.blocks[0].children).split())[2:] for note in notes]
+    return sorted(zip(texts, cites), key=lambda pair: -len(pair[0]))  # longest first
+
+
+def _cite_within(inlines: list[m.Inline], text: str, cite: m.Cite) -> list[m.Inline]:
+    """`inlines` with the span whose plain text is `text` (spaces aside) replaced by `cite`,
+    if there is one that starts and ends at the edges of text nodes or within them."""
+    plain = plain_text(inlines)
+    squeezed, offsets = _squeezed(plain)
+    at = squeezed.find(text)
+    if not text or at < 0:
+        return inlines
+    start, end = offsets[at], offsets[at + len(text) - 1] + 1
+    before, rest = _cut(inlines, start)
+    _, after = _cut(rest, end - start)
+    return [*before, copy.deepcopy(cite), *after]
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """`text` with runs of white space as one space, and where each character came from."""
+    out, offsets = [], []
+    for n, char in enumerate(text):
+        if char.isspace():
+            if out and out[-1] == " ":
+                continue
+            char = " "
+        out.append(char)
+        offsets.append(n)
+    return "".join(out), offsets
+
+
+def _cut(inlines: list[m.Inline], at: int) -> tuple[list[m.Inline], list[m.Inline]]:
+    """`inlines` split at plain-text offset `at`, nodes cut in two where needed."""
+    before, after, seen = [], [], 0
+    for node in inlines:
+        size = len(plain_text([node]))
+        if seen + size <= at:
+            before.append(node)
+        elif seen >= at:
+            after.append(node)
+        elif isinstance(node, (m.Text, m.Code)):
+            before.append(type(node)(node.text[:at - seen]))
+            after.append(type(node)(node.text[at - seen:]))
+        elif hasattr(node, "children"):
+            head, tail = _cut(node.children, at - seen)
+            for part, side in ((head, before), (tail, after)):
+                if part:
+                    clone = copy.copy(node)
+                    clone.children = part
+                    side.append(clone)
+        seen += size
+    return before, after
 
 
 def _key(blocks) -> str:
