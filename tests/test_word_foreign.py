@@ -133,3 +133,23 @@ def test_a_libreoffice_docx_imports_whole_and_builds(foreign_docx, tmp_path, mon
     assert any(isinstance(n, m.Link) and n.url == "https://example.org/report" for n in first)
     assert main(["build", str(source.parent), "--format", "docx,html", "--out",
                  str(tmp_path / "out")]) == 0
+
+
+def test_our_docx_saved_again_by_libreoffice_changes_nothing(tmp_path, monkeypatch, capsys):
+    """Our Word files, opened and saved by LibreOffice (which renumbers lists, merges runs
+    and rewrites styles and notes), come back as the sources they were built from."""
+    from conftest import SAMPLE
+
+    (tmp_path / "briefing.toml").write_text("", encoding="utf-8")
+    shutil.copytree(SAMPLE, tmp_path / "source" / SAMPLE.name)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", f"source/{SAMPLE.name}", "--format", "docx", "--out", "out"]) == 0
+    built = sorted((tmp_path / "out" / SAMPLE.name).glob("*.docx"))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"),
+                    *map(str, built)], check=True, capture_output=True, timeout=300)
+    capsys.readouterr()
+    for lang, name in (("ar", "ARABIC"), ("en", "ENGLISH"), ("fr", "FRENCH")):
+        saved = next((tmp_path / "saved").glob(f"*{name}.docx"))
+        assert main(["import", str(saved), f"source/{SAMPLE.name}", "--lang", lang]) == 0
+        assert capsys.readouterr().out.endswith(f"{lang}.md: no change\n"), lang

@@ -126,8 +126,8 @@ def recover(doc: m.Document, source: Path, lang: str, house) -> None:
     """Citations and note labels of `doc` (read from Word, in `lang`) from `source`: the
     existing source, or the original of a new translation."""
     written = markdown.read(source, house)
-    with _in_language(source, lang) as version:
-        formatted = build.load(version, house)
+    with _in_language(source, lang) as version, contextlib.redirect_stderr(io.StringIO()):
+        formatted = build.load(version, house)  # its warnings are the source's, not ours
     callers: list = []  # what made each note, in the numbering's order: a Cite or a label
     seen: set[str] = set()
 
@@ -185,7 +185,8 @@ def _formatted_alone(cites: list[m.Cite], source: Path, lang: str, house):
         [m.Text("x"), m.NoteRef(f"c{n}")]) for n in range(len(cites))], [
         m.Note(f"c{n}", [m.Paragraph([m.Text("x "), cite])], cite.location)
         for n, cite in enumerate(cites)])
-    with _in_language(source, lang, body(probe, house.labels(lang))) as version:
+    with _in_language(source, lang, body(probe, house.labels(lang))) as version, \
+            contextlib.redirect_stderr(io.StringIO()):
         notes = build.load(version, house).notes
     texts = [" ".join(plain_text(note.blocks[0].children).split())[2:] for note in notes]
     return sorted(zip(texts, cites), key=lambda pair: -len(pair[0]))  # longest first

@@ -80,6 +80,7 @@ class _Reader:
     def __init__(self, path: Path, document, house, lang: str):
         self.path, self.document, self.house, self.lang = path, document, house, lang
         self.labels = house.labels(lang)
+        self.rtl = locale.direction(lang) == "rtl"
         self.body = document.element.body
         self.styles = _Styles(document)
         self.numbering = _Numbering(document)
@@ -288,7 +289,7 @@ class _Reader:
     @property
     def emphasis_bold(self) -> bool:
         fonts = self.house.tokens["fonts"]
-        script = fonts["arabic"] if locale.direction(self.lang) == "rtl" else fonts["body"]
+        script = fonts["arabic"] if self.rtl else fonts["body"]
         return script.get("emphasis", "italic") == "bold"
 
     def _run(self, r, marks: frozenset, atoms: list, p) -> None:
@@ -298,6 +299,8 @@ class _Reader:
             if text:
                 chunk = "".join(text)
                 text.clear()
+                if self.rtl:  # our writer's marks around left-to-right runs (LibreOffice
+                    chunk = chunk.replace("\u200e", "")  # joins them to the run's text)
                 if chunk.strip(_MARKS) == "":
                     return  # the marks around an isolated run: the reader isolates again
                 if "noteref" in marks and chunk.strip().isdigit():
@@ -534,8 +537,10 @@ class _Numbering:
             self.nums[num.get(qn("w:numId"))] = num
 
     def of(self, p, styles: _Styles):
-        """(ordered, level, num id, start) of a list paragraph, else None; its level is
-        (left indent, list level): Word's "List Bullet 2" is a level 0 further in."""
+        """(ordered, level, list, start) of a list paragraph, else None. Its level is (left
+        indent, list level): Word's "List Bullet 2" is a level 0 further in. Its list is
+        (abstract numbering, numbering instance, whether that restarts the count): as in
+        Word, instances of one abstract numbering continue one another unless one restarts."""
         numpr = None
         for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in styles.chain(styles.ident(p))]:
             numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
@@ -550,19 +555,22 @@ class _Numbering:
         if not num_id or num_id == "0" or num_id not in self.nums:
             return None
         num = self.nums[num_id]
-        abstract = self.abstract.get(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        abstract = self.abstract.get(abstract_id)
         level = next((lvl for lvl in abstract.findall(qn("w:lvl"))
                       if lvl.get(qn("w:ilvl")) == str(depth)), None) if abstract is not None else None
         fmt = level.find(qn("w:numFmt")) if level is not None else None
         ordered = fmt is not None and fmt.get(qn("w:val")) not in ("bullet", "none")
         start = level.find(qn("w:start")) if level is not None else None
         start = int(start.get(qn("w:val"))) if start is not None else 1
+        restarts = False
         for override in num.findall(qn("w:lvlOverride")):
             value = override.find(qn("w:startOverride"))
             if override.get(qn("w:ilvl")) == str(depth) and value is not None:
-                start = int(value.get(qn("w:val")))
+                start, restarts = int(value.get(qn("w:val"))), True
         own = indent(p, styles)
-        return ordered, (own if own is not None else _indent(level) or 0, depth), num_id, start
+        return (ordered, (own if own is not None else _indent(level) or 0, depth),
+                (abstract_id, num_id, restarts), start)
 
     @staticmethod
     def continued(p) -> bool:
@@ -649,12 +657,12 @@ def _list_end(items, n: int) -> int:
 
 
 def _lists(items) -> list[m.Block]:
-    """Nested lists from items (ordered, level, num id, start, paragraph), their depth the
+    """Nested lists from items (ordered, level, list, start, paragraph), their depth the
     rank of their level among the items', and later paragraphs of an item (indent,
     paragraph), which go to the deepest item open at or left of their indent."""
     levels = sorted({payload[1] for kind, payload in items if kind == "item"})
     result: list[m.Block] = []
-    stack: list[tuple[int, m.BulletList | m.OrderedList, str, int]] = []  # depth, list, id, indent
+    stack: list[tuple] = []  # (depth, list, its numbering, indent)
     for kind, payload in items:
         if kind == "more":
             left, paragraph = payload
@@ -664,13 +672,14 @@ def _lists(items) -> list[m.Block]:
             else:
                 result.append(paragraph)
             continue
-        ordered, level, num_id, start, paragraph = payload
+        ordered, level, numbering, start, paragraph = payload
         depth = levels.index(level)
         while stack and stack[-1][0] > depth:
             stack.pop()
         if stack and stack[-1][0] == depth and (
-                isinstance(stack[-1][1], m.OrderedList) != ordered or (
-                    ordered and stack[-1][2] != num_id)):
+                isinstance(stack[-1][1], m.OrderedList) != ordered or ordered and (
+                    stack[-1][2][0] != numbering[0]
+                    or stack[-1][2][1] != numbering[1] and numbering[2])):
             stack.pop()  # another list at the same depth
         if not stack or stack[-1][0] < depth:
             made = m.OrderedList([], start) if ordered else m.BulletList([])
@@ -678,7 +687,7 @@ def _lists(items) -> list[m.Block]:
                 stack[-1][1].items[-1].blocks.append(made)
             else:
                 result.append(made)
-            stack.append((depth, made, num_id, level[0]))
+            stack.append((depth, made, numbering, level[0]))
         stack[-1][1].items.append(m.ListItem([paragraph]))
     return result
 
