@@ -33,6 +33,7 @@ from .. import model as m
 from ..errors import SourceError
 from ..house import locale
 from . import word_changes, word_package
+from .word_changes import short
 
 _MARKS = "\u200e\u200f"
 _GAP = "\u2003\u2003"  # between the footer's parts
@@ -88,9 +89,9 @@ class _Reader:
         self.footnotes = self._part("/footnotes")
         self.endnotes = self._part("/endnotes")
         self.notes: list[m.Note] = []
-        self._note_labels: dict[tuple[str, str], str] = {}
         self.pictures: dict[str, bytes] = {}
-        self.paragraph_number = 0
+        self.numbers = {p: n for n, p in enumerate(self.body.iter(_P), 1)}  # as Word counts
+        self.current = None  # the body's paragraph or table being read
 
     def _part(self, suffix: str):
         """The parsed XML of the notes part related by `suffix` (python-docx has no class for
@@ -116,11 +117,20 @@ class _Reader:
         for story, _ in self.stories():
             word_changes.resolve(story, accept)
 
-    def warn(self, paragraph, message: str, whole: bool = False) -> None:
-        """Print a warning at the paragraph being read (`whole`: about the whole file)."""
-        text = _short(_text(paragraph)) if paragraph is not None else ""
-        where = f"paragraph {self.paragraph_number}" + (f" ({text!r})" if text else "")
-        print(f"{self.path}: {'' if whole else where + ': '}warning: {message}", file=sys.stderr)
+    def warn(self, element, message: str, whole: bool = False) -> None:
+        """Print a warning at `element` (a paragraph, or in one), else at the body's paragraph
+        being read; `whole`: about the whole file."""
+        if whole:
+            print(f"{self.path}: warning: {message}", file=sys.stderr)
+            return
+        paragraph = element if element is not None and element.tag == _P else next(
+            (a for a in element.iterancestors(_P)), None) if element is not None else None
+        if paragraph not in self.numbers:  # a note's paragraph, or a table: where it is
+            paragraph = self.current if self.current is None or self.current.tag == _P \
+                else self.current.find(f".//{_P}")
+        text = short(_text(paragraph)) if paragraph is not None else ""
+        where = f"paragraph {self.numbers.get(paragraph, 0)}" + (f" ({text!r})" if text else "")
+        print(f"{self.path}: {where}: warning: {message}", file=sys.stderr)
 
     # The document ----------------------------------------------------------------------
 
@@ -135,11 +145,10 @@ class _Reader:
         masthead: dict[str, list] = {}
         items = []  # (kind, payload) per paragraph or table, grouped below
         for element in _contents(self.body):
+            self.current = element
             if element.tag == _TBL:
-                self.paragraph_number += 1
                 items.append(("block", self.table(element)))
             elif element.tag == _P:
-                self.paragraph_number += 1
                 kind, payload = self.paragraph(element)
                 if kind in _MASTHEAD and not items:
                     masthead.setdefault(kind, []).append(element)
@@ -148,7 +157,6 @@ class _Reader:
                 elif kind:
                     items.append((kind, payload))
             elif element.tag not in _NO_CONTENT:
-                self.paragraph_number += 1
                 self.warn(element, f"left out: {_what(element)}")
         return masthead, _group(items)
 
@@ -341,7 +349,6 @@ class _Reader:
         kind = "endnote" if reference.tag == qn("w:endnoteReference") else "footnote"
         ident = reference.get(qn("w:id"))
         label = str(len(self.notes) + 1)
-        self._note_labels[(kind, ident)] = label
         root = self.footnotes if kind == "footnote" else self.endnotes
         body = next((n for n in root.iter(qn(f"w:{kind}")) if n.get(qn("w:id")) == ident),
                     None) if root is not None else None
@@ -825,8 +832,3 @@ def _run_text(r) -> str:
 
 def _text(p) -> str:
     return "".join(t.text or "" for t in p.iter(_T)) if p is not None else ""
-
-
-def _short(text: str, size: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size - 1] + "…"

@@ -36,7 +36,7 @@ class Change:
 
     def __str__(self) -> str:
         text = f" {self.text!r}" if self.text else ""
-        return f"{self.where} ({_short(self.paragraph)!r}): {self.kind}{text} by {self.author}"
+        return f"{self.where} ({short(self.paragraph)!r}): {self.kind}{text} by {self.author}"
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Comment:
     where: str
 
     def __str__(self) -> str:
-        return f"{self.where}: comment by {self.author} on {_short(self.anchor)!r}: {self.text}"
+        return f"{self.where}: comment by {self.author} on {short(self.anchor)!r}: {self.text}"
 
 
 def changes(story, name: str = "paragraph") -> list[Change]:
@@ -174,6 +174,7 @@ def _text(paragraph) -> str:
     return "".join(t.text or "" for t in paragraph.iter(_T, _DEL_TEXT))
 
 
-def _short(text: str, size: int = 60) -> str:
+def short(text: str, size: int = 60) -> str:
+    """`text` on one line, cut to `size` characters."""
     text = " ".join(text.split())
     return text if len(text) <= size else text[:size - 1] + "…"
