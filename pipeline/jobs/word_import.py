@@ -1,16 +1,22 @@
 """A Word file back into a source: read (`readers/word.py`), written as Markdown
 (`writers/markdown.py`), with what the reader cannot know alone taken from the source it
-was built from, when there is one.
+was built from: the existing source, or for a new translation its original.
 
-- Citations: our writer turned each `[@key]` into a note holding the formatted reference.
-  The existing source is loaded twice, as written and with its citations formatted by the
-  current bibliography; a note of the Word file whose text equals such a formatted note
-  becomes the citation again (or the note as written, citations inside), and any other
-  note stays text. So a bibliography that changed since leaves the note as text.
-- Note labels: a note that matches one of the existing source keeps its label.
+- Citations: our writer turned each `[@key]` into a note holding the formatted reference,
+  and formatted those inside notes in place. The source is loaded as written and, in a
+  copy of its folder as the Word file's language, with its citations formatted by the
+  current bibliography: a note of the Word file whose text equals such a formatted note
+  becomes the citation again (or the note as written); in a note of its own words, each
+  citation that the source has inside a note, formatted alone, is looked for and put back.
+  What matches nothing stays text: a bibliography that changed since leaves it as text.
+- Note labels: a note that matches one of the source keeps its label; in a translation,
+  the original's label at the same place.
 - Front matter: a key whose value did not change keeps its line as written; keys the Word
   file does not carry (status, bibliography…) and keys left to their defaults stay as they
   were.
+
+The Word file is untrusted: `read_limited` runs all this in a worker process within the
+limits of `limits.py`.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import contextlib
 import copy
 import difflib
 import io
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -92,7 +99,7 @@ def _in_language(source: Path, lang: str, text: str | None = None):
     a copy of its folder: its citations formatted, and its text spaced, in that language."""
     with tempfile.TemporaryDirectory() as folder:
         twin = shutil.copytree(source.parent, Path(folder) / source.parent.name,
-                               ignore=shutil.ignore_patterns(".*"))
+                               ignore=shutil.ignore_patterns(".*"), copy_function=_linked)
         data = source.read_text(encoding="utf-8-sig")
         if text is not None:
             data = f"---\n{frontmatter.split(data, source)}\n---\n\n{text}"
@@ -120,6 +127,17 @@ def _known_pictures(imported, folder: Path) -> None:
         return inlines
 
     map_inlines(imported.doc.blocks, rename)
+
+
+def _linked(source: str, target: str) -> None:
+    """Images hard-linked (they may be large: nothing writes them), or copied on another file
+    system; every other file copied."""
+    try:
+        if Path(source).suffix.lower() in (".png", ".jpg", ".jpeg", ".svg"):
+            return os.link(source, target)
+    except OSError:
+        pass
+    shutil.copy2(source, target)
 
 
 def recover(doc: m.Document, source: Path, lang: str, house) -> None:

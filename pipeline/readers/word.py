@@ -54,6 +54,7 @@ _IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg"}
 
 @dataclass
 class Imported:
+    """What a Word file holds: the document, its pictures, comments and tracked changes."""
     doc: m.Document
     pictures: dict[str, bytes] = field(default_factory=dict)  # file name -> its bytes
     comments: list = field(default_factory=list)
@@ -196,7 +197,7 @@ class _Reader:
         for tr in tbl.findall(qn("w:tr")):
             trpr = tr.find(qn("w:trPr"))
             row = []
-            for tc in tr.findall(qn("w:tc")):  # (tc.find(_P) may be None: python-docx copes)
+            for tc in tr.findall(qn("w:tc")):
                 tcpr = tc.find(qn("w:tcPr"))
                 if tcpr is not None and (tcpr.find(qn("w:gridSpan")) is not None
                                          or tcpr.find(qn("w:vMerge")) is not None):
@@ -373,6 +374,9 @@ class _Reader:
         described = drawing.find(f".//{qn('wp:docPr')}")
         alt = (described.get("descr") or described.get("title") or "") if described is not None else ""
         rel = self._rels(drawing).get(blip.get(qn("r:embed"))) if blip is not None else None
+        if drawing.find(f".//{qn('w:txbxContent')}") is not None:
+            self.warn(p, "a text box is left out; copy its text into the body")
+            return None
         if rel is None or rel.is_external:
             self.warn(p, "a picture that is not inside the file is left out")
             return None
