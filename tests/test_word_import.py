@@ -418,3 +418,20 @@ def test_a_word_file_made_from_builtin_styles(project, house_style, capsys):
     assert ("## Background\n\nTwo points:\n\n1. first\n2. second\n\n- a bullet\n"
             "  - a nested bullet\n\n> Quoted words.\n\n![](image-1.png)\n") in text
     assert (project / "source" / "fields" / "image-1.png").read_bytes() == picture.read_bytes()
+
+
+def test_a_date_changed_in_the_footer_is_the_new_date(project, house_style, capsys):
+    folder = project / "source" / SLUG
+    changes = (("en", "20 November 2025", "3 December 2025"),
+               ("fr", "20 novembre 2025", "4 décembre 2025"))
+    for lang, old, new in changes:
+        (project / f"{lang}.docx").write_bytes(edited(built(folder / f"{lang}.md", house_style),
+                                                      old, new, "word/footer1.xml"))
+    for lang, _, _ in changes:
+        assert main(["import", str(project / f"{lang}.docx"), f"source/{SLUG}", "--lang", lang,
+                     "--write"]) == 0
+    assert "\ndate: 2025-12-03\n" in (folder / "en.md").read_text(encoding="utf-8")
+    # a translation takes its original's date: said, not written
+    assert "date:" not in (folder / "fr.md").read_text(encoding="utf-8")
+    assert "warning: the date 2025-12-04 is the original's (en.md) in a translation: " \
+        "change it there" in capsys.readouterr().err

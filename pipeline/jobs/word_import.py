@@ -26,6 +26,7 @@ import difflib
 import io
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
     doc = imported.doc
     if original and original != lang:
         doc.meta.original = original
+        _inherited(doc.meta, path, target.with_name(f"{original}.md"), house)
     _known_pictures(imported, target.parent)
     lines = front_matter(doc.meta, house)
     reference = target if target.is_file() else target.with_name(f"{original}.md")
@@ -91,6 +93,19 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
     if target.is_file():
         lines = merged_front_matter(lines, target, house)
     return imported, render(doc, house, lines)
+
+
+def _inherited(meta: m.Meta, path: Path, source: Path, house) -> None:
+    """Warn of a date or index in a translation's Word file `path` other than its original
+    `source`'s, which the translation takes."""
+    theirs = frontmatter.parse(frontmatter.split(markdown.read_text(source), source), source,
+                               house)
+    for key in ("date", "index"):
+        value = getattr(meta, key)
+        if value is not None and str(value) != str(getattr(theirs, key)):
+            print(f"{path}: warning: the {key} "
+                  f"{value} is the original's ({source.name}) in a translation: change it there",
+                  file=sys.stderr)
 
 
 @contextlib.contextmanager

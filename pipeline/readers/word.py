@@ -21,6 +21,7 @@ into Markdown is reported with its paragraph number and text, never dropped sile
 """
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 from dataclasses import dataclass, field
@@ -403,12 +404,12 @@ class _Reader:
         footer = self._footer()
         short_title = footer[0] if footer else ""
         index = self._index(footer, core)
-        when = core.created.date() if core.created else None
-        if footer and len(footer) > 1 and when and \
-                locale.long_date(when, self.lang, self.labels) != footer[1]:
-            self.warn(None, f"the footer's date {footer[1]!r} is not the document's date "
-                      f"{when.isoformat()} (its properties'); the front matter says "
-                      f"{when.isoformat()}", whole=True)
+        when = self._date(footer[1] if len(footer) > 1 else "",
+                          core.created.date() if core.created else None)
+        self._left_in_margins(index)
+        if core.language and core.language.split("-")[0].lower() != self.lang.split("-")[0]:
+            self.warn(None, f"the Word file's language is {core.language}; read as "
+                      f"'{self.lang}' (--lang)", whole=True)
         keywords = [k.strip() for k in (core.keywords or "").split(",")
                     if k.strip() and k.strip() != str(index)]
         missing = [key for key, value in (("title", title), ("date", when)) if not value]
@@ -420,6 +421,34 @@ class _Reader:
         return m.Meta(title=title, date=when, index=index, kind=kind, event=line("subtitle"),
                       short_title=short_title if short_title != title else "",
                       unit=self._unit(masthead.get("unit", [])), keywords=keywords)
+
+    def _date(self, written: str, created):
+        """The footer's long date (what an editor would change), else the file's creation
+        date: the day near it whose long date in the language is the footer's."""
+        if not written or created and locale.long_date(created, self.lang, self.labels) == written:
+            return created
+        around = (created or datetime.date.today()).year
+        first = datetime.date(around - 3, 1, 1)
+        for offset in range((datetime.date(around + 4, 1, 1) - first).days):
+            day = first + datetime.timedelta(offset)
+            if locale.long_date(day, self.lang, self.labels) == written:
+                return day
+        self.warn(None, f"the footer's date {written!r} is not a date in this language; the "
+                  "front matter takes the file's" + (f", {created}" if created else ""),
+                  whole=True)
+        return created
+
+    def _left_in_margins(self, index) -> None:
+        """Warn of header and footer text that is not our footer line or the index."""
+        for section in self.document.sections:
+            for where, part in (("header", section.header), ("footer", section.footer)):
+                for p in part.paragraphs:
+                    text = p.text.strip(_MARKS + " \t")
+                    ours = _GAP in text or text == self.labels.get("outdated") or (
+                        index is not None and str(index) in text)
+                    if text and not ours and not part.is_linked_to_previous:
+                        self.warn(None, f"the {where}'s text {short(text)!r} is left out",
+                                  whole=True)
 
     def _footer(self) -> list[str]:
         """The footer line's parts: short title, date, labelled index (page number dropped)."""

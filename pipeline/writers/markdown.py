@@ -64,14 +64,22 @@ def render(doc: m.Document, house, lines: dict[str, str] | None = None) -> str:
 
 
 def kept(old: str, new: str, labels: dict) -> str:
-    """`new`, each of its paragraphs (text between blank lines) that reads the same as one of
-    `old`'s written as in `old` (its line breaks, table rules, quotes, escapes)."""
+    """`new`, each of its body's paragraphs (text between blank lines) that reads the same as
+    one of `old`'s written as in `old` (its line breaks, table rules, quotes, escapes); the
+    front matter is `new`'s."""
     writer = _Writer({}, labels)
     written = {}
-    for paragraph in old.split("\n\n"):
+    for paragraph in _body_of(old).split("\n\n"):
         written.setdefault(writer.typeset(paragraph), paragraph)
-    return "\n\n".join(written.get(writer.typeset(paragraph), paragraph)
-                        for paragraph in new.split("\n\n"))
+    head = new[:len(new) - len(_body_of(new))]
+    return head + "\n\n".join(written.get(writer.typeset(paragraph), paragraph)
+                               for paragraph in _body_of(new).split("\n\n"))
+
+
+def _body_of(text: str) -> str:
+    """`text` after its front matter (the line after its closing `---`)."""
+    fences = list(re.finditer(r"^---[ \t]*$\n?", text, re.M))
+    return text[fences[1].end():] if text.startswith("---") and len(fences) > 1 else text
 
 
 def body(doc: m.Document, labels: dict) -> str:
