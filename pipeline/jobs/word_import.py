@@ -86,12 +86,10 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
         doc.meta.original = original
         _inherited(doc.meta, path, target.with_name(f"{original}.md"), house)
     _known_pictures(imported, target.parent)
-    lines = front_matter(doc.meta, house)
     reference = target if target.is_file() else target.with_name(f"{original}.md")
     if reference.is_file():
         recover(doc, reference, lang, house)
-    if target.is_file():
-        lines = merged_front_matter(lines, target, house)
+    lines = merged_front_matter(doc.meta, target, house) if target.is_file() else None
     return imported, render(doc, house, lines)
 
 
@@ -329,9 +327,11 @@ def _relabel(doc: m.Document, written: m.Document, order: list[str]) -> None:
         note.label = labels[note.label]
 
 
-def merged_front_matter(lines: dict[str, str], source: Path, house) -> dict[str, str]:
-    """The front matter `lines` from Word merged into the existing `source`'s: unchanged
-    values keep their lines as written; keys Word does not carry keep theirs."""
+def merged_front_matter(meta: m.Meta, source: Path, house) -> dict[str, str]:
+    """The front matter of `meta` (from Word) merged into the existing `source`'s: unchanged
+    values keep their lines as written (keywords that only lost their commas too); keys Word
+    does not carry keep theirs."""
+    lines = front_matter(meta, house)
     text = markdown.read_text(source)
     yaml_text = frontmatter.split(text, source)
     data, values = frontmatter.load(yaml_text, source)
@@ -341,7 +341,10 @@ def merged_front_matter(lines: dict[str, str], source: Path, house) -> dict[str,
     for n, (start, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(raw)
         old_lines[key] = "\n".join(raw[start:end]).rstrip("\n")
-    as_now = front_matter(build.load(source, house).meta, house)  # as the Word file has them
+    current = build.load(source, house).meta
+    as_now = front_matter(current, house)  # as the Word file has them
+    if " ".join(meta.keywords) == " ".join(current.keywords) and "keywords" in as_now:
+        lines["keywords"] = as_now["keywords"]
     merged = {}
     for key in dict.fromkeys([*old_lines, *lines]):
         if key in lines and lines[key] != as_now.get(key):

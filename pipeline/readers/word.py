@@ -410,8 +410,7 @@ class _Reader:
         if core.language and core.language.split("-")[0].lower() != self.lang.split("-")[0]:
             self.warn(None, f"the Word file's language is {core.language}; read as "
                       f"'{self.lang}' (--lang)", whole=True)
-        keywords = [k.strip() for k in (core.keywords or "").split(",")
-                    if k.strip() and k.strip() != str(index)]
+        keywords = self._keywords(core.keywords or "", index)
         missing = [key for key, value in (("title", title), ("date", when)) if not value]
         if scheme.required and index is None:
             missing.append("index")
@@ -421,6 +420,15 @@ class _Reader:
         return m.Meta(title=title, date=when, index=index, kind=kind, event=line("subtitle"),
                       short_title=short_title if short_title != title else "",
                       unit=self._unit(masthead.get("unit", [])), keywords=keywords)
+
+    def _keywords(self, text: str, index) -> list[str]:
+        """The keywords property without the index our writer puts first. LibreOffice saves
+        them joined by spaces: then they are one keyword, with a warning."""
+        if index is not None and text.startswith(f"{index} "):
+            self.warn(None, "the Word file's keywords have lost their commas (LibreOffice "
+                      "joins them with spaces): check 'keywords:'", whole=True)
+            text = text[len(f"{index} "):]
+        return [k.strip() for k in re.split("[,;]", text) if k.strip() and k.strip() != str(index)]
 
     def _date(self, written: str, created):
         """The footer's long date (what an editor would change), else the file's creation
