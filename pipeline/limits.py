@@ -19,6 +19,10 @@ MiB = 1024 * 1024
 SOURCE_BYTES = 2 * MiB  # a Markdown, BibTeX or XLIFF file (a long briefing is under 100 KiB)
 IMAGE_BYTES = 20 * MiB  # an image file referenced from Markdown (the largest input there is)
 IMAGE_PIXELS = 50_000_000  # its pixels (a full A4 page at 300 ppi is 8.7 million)
+WORD_BYTES = 20 * MiB  # a Word file to import (its pictures count)
+WORD_PART_BYTES = 16 * MiB  # one part of it, inflated: a zip entry that inflates past this is
+# a zip bomb (a long briefing's document.xml is under 2 MiB)
+WORD_INFLATED_BYTES = 64 * MiB  # all its parts, inflated
 NESTING = 20  # lists, quotes, boxes and emphasis nested in one another
 CITATION_KEYS = 100  # sources in one citation: citeproc-py formats about 50 a second
 RENDER_SECONDS = 120  # wall-clock time to load and render one document in one format

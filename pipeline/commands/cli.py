@@ -1,5 +1,5 @@
 """The `briefing` command: `init`, `build`, `check`, `preflight`, `watch`, `preview`, `diff`,
-`site`, `translate`, and `index`/`new` for document numbers.
+`site`, `translate`, `import` (from Word), and `index`/`new` for document numbers.
 
 Every command but `init` and `diff` of two PDFs works inside a documents project (see
 `pipeline.project`), found from the working folder. Only what a command runs is imported, so
@@ -21,7 +21,7 @@ from ..errors import SourceError
 from ..house import registry as registries, style as houses
 from ..jobs import build
 from ..writers import DEFAULT_FORMATS, FORMATS
-from . import index as index_commands, site as site_command, translate
+from . import index as index_commands, site as site_command, translate, word
 
 DOCUMENT_COMMANDS = ("build", "check", "watch", "preview")
 
@@ -148,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     site_command.add_parser(commands, [common, styled, verbosity], _positive)
     index_commands.add_commands(commands, common)
     translate.add_parser(commands)
+    word.add_parser(commands)
     return parser
 
 
@@ -202,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         return index_commands.run(args, where)
     if args.command == "translate":
         return translate.run(args, houses.HouseStyle(where.house), where.sources)
+    if args.command == "import":
+        return word.run(args, where.house, where.sources)
     formats = _codes(getattr(args, "format", None)) or DEFAULT_FORMATS
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:

@@ -32,7 +32,7 @@ def apply(doc: m.Document, context) -> None:
     if isinstance(unit, dict):
         doc.meta.unit = {**unit, "name": unit.get("names", {}).get(doc.lang, unit["name"])}
     spacing = labels.get("spacing")
-    fix = _spacer(spacing or {})
+    fix = spacer(spacing or {})
     for key in ("title", "kind", "event", "short_title"):  # YAML text: no typographer ran
         setattr(doc.meta, key, fix(_APOSTROPHE.sub("’", getattr(doc.meta, key))))
     if spacing:
@@ -49,7 +49,7 @@ def _map_all(doc: m.Document, fn) -> None:
 
 # Typographic spacing ----------------------------------------------------------------------
 
-def _spacer(rules: dict):
+def spacer(rules: dict):
     """A function applying `rules` (see labels.yaml) to a string, sparing URLs."""
     subs = []
     for chars, space, before in ((rules.get("narrow_before", ""), "\u202f", True),

@@ -420,8 +420,11 @@ class _Writer:
                 paragraph.add_run().add_break()
             elif isinstance(node, m.Code):
                 self.run(paragraph, node.text, style="Code", **formatting)
-            elif isinstance(node, m.Emph):  # in the script's convention (tokens: emphasis)
-                self.inlines(paragraph, node.children, **{**formatting, self.emphasis: True})
+            elif isinstance(node, m.Emph):  # in the script's convention (tokens: emphasis);
+                # where that is bold, the style Emphasis tells it from strong (for import)
+                marked = {"marked": True} if self.emphasis != "italic" else {}
+                self.inlines(paragraph, node.children,
+                             **{**formatting, self.emphasis: True, **marked})
             elif isinstance(node, m.Strong):
                 self.inlines(paragraph, node.children, **{**formatting, "bold": True})
             elif isinstance(node, m.Link):
@@ -447,12 +450,13 @@ class _Writer:
             _sort_paragraph_properties(ppr)
 
     def run(self, paragraph, text: str, style: str | None = None, bold=False, italic=False,
-            caps=False, ltr=False, lang="", font: str | None = None):
+            caps=False, ltr=False, lang="", font: str | None = None, marked=False):
         """Append a run (`w:r`, the last one returned) of plain `text` (a tab becomes
         `w:tab`), right to left in a right-to-left document unless `ltr`, in the language
-        `lang` if given. Built directly in XML: python-docx's text setter goes character by
-        character. Right-to-left text that the Arabic font has no glyphs for (Noto Naskh has
-        no `/` or `–`) goes in runs of its own in the body font, as the PDF falls back to it."""
+        `lang` if given, in the style Emphasis if `marked`. Built directly in XML:
+        python-docx's text setter goes character by character. Right-to-left text that the
+        Arabic font has no glyphs for (Noto Naskh has no `/` or `–`) goes in runs of its own
+        in the body font, as the PDF falls back to it."""
         rtl = self.rtl and not ltr
         if rtl and font is None and self.fallback and text:
             covered = self.fallback.covered
@@ -460,9 +464,11 @@ class _Writer:
             if len(pieces) > 1 or text[0] not in covered:
                 for piece in pieces:
                     r = self.run(paragraph, piece, style, bold, italic, caps, ltr, lang,
-                                 font="" if piece[0] in covered else self.fallback.family)
+                                 font="" if piece[0] in covered else self.fallback.family,
+                                 marked=marked)
                 return r
         r = OxmlElement("w:r")
+        style = style or ("Emphasis" if marked else None)
         flags = [tag for on, tags in ((bold, ("w:b", "w:bCs")), (italic, ("w:i", "w:iCs")),
                                       (caps, ("w:caps",)), (rtl, ("w:rtl",)))
                  if on for tag in tags]
@@ -515,7 +521,8 @@ class _Writer:
         self.inlines(paragraph, node.children, **formatting)
         for r in list(paragraph._p)[before:]:  # move the runs just added into the link
             rpr = r.get_or_add_rPr()
-            rpr.insert(0, _el("w:rStyle", {"w:val": self.ids["Hyperlink"]}))
+            if rpr.find(qn("w:rStyle")) is None:  # one style a run: Emphasis stays
+                rpr.insert(0, _el("w:rStyle", {"w:val": self.ids["Hyperlink"]}))
             hyperlink.append(r)
 
     def note_call(self, paragraph, ref: m.NoteRef) -> None:

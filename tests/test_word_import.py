@@ -1,0 +1,437 @@
+"""`briefing import`: Word files back into sources (our DOCX after editing, tracked changes,
+comments, hostile files). The foreign-DOCX test (made by LibreOffice) is in
+`test_word_foreign.py`."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.parser import parse_xml
+from docx.oxml.ns import nsdecls
+
+from pipeline import limits, model as m
+from pipeline.commands.cli import main
+from pipeline.jobs import build, word_import
+from pipeline.writers import render
+
+from conftest import SAMPLE
+
+SLUG = SAMPLE.name
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A documents project holding a copy of the sample, as the working folder."""
+    (tmp_path / "briefing.toml").write_text("", encoding="utf-8")
+    shutil.copytree(SAMPLE, tmp_path / "source" / SLUG)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def built(source: Path, house) -> bytes:
+    return render(build.load(source, house), house, "docx")
+
+
+def comparable(doc: m.Document):
+    """The document model without where things came from; a soft break is a space."""
+    def clean(value):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if isinstance(value, m.SoftBreak):
+                return ("Text", {"text": " "})
+            fields = {f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value)
+                      if f.name not in ("location", "locations", "source")}
+            return (type(value).__name__, fields)
+        if isinstance(value, list):
+            merged = []
+            for item in map(clean, value):
+                if merged and item[:1] == ("Text",) and merged[-1][:1] == ("Text",):
+                    item = ("Text", {"text": merged.pop()[1]["text"] + item[1]["text"]})
+                merged.append(item)
+            return merged
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+    return clean(doc)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_round_trip_gives_the_same_document(project, house_style, lang, tmp_path):
+    """source -> DOCX -> Markdown (as written, before unchanged paragraphs are kept as they
+    were) -> the same document model."""
+    source = project / "source" / SLUG / f"{lang}.md"
+    word = project / f"{lang}.docx"
+    word.write_bytes(built(source, house_style))
+    _, text = word_import.source_text(word, source, "en", house_style)
+    copy = shutil.copytree(source.parent, tmp_path / "copy" / SLUG)
+    (copy / f"{lang}.md").write_text(text, encoding="utf-8")
+    after = build.load(copy / f"{lang}.md", house_style)
+    assert comparable(after) == comparable(build.load(source, house_style))
+    # citations come back as citations, inline notes as inline notes, labels as they were
+    for written in ("[@icc-bashir-2019]", "[@ai-budget-2024, p. 12]",
+                    "[@akande-2009; @icc-bashir-2019]", "^[", "[^ljubljana]", "::: box"):
+        assert written in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_an_unedited_word_file_changes_nothing(project, house_style, lang, capsys):
+    source = project / "source" / SLUG / f"{lang}.md"
+    word = project / f"{lang}.docx"
+    word.write_bytes(built(source, house_style))
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", lang, "--write"]) == 0
+    assert "no change" in capsys.readouterr().out
+    assert source.read_bytes() == (SAMPLE / f"{lang}.md").read_bytes()
+
+
+def edited(data: bytes, old: str, new: str, part: str = "word/document.xml") -> bytes:
+    """The DOCX `data` with `old` replaced by `new` in the XML of `part` (the body's)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == part:
+                assert old.encode() in content
+                content = content.replace(old.encode(), new.encode(), 1)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_an_edit_in_word_is_a_diff_and_written_only_with_write(project, house_style, capsys):
+    source = project / "source" / SLUG / "en.md"
+    original = source.read_text(encoding="utf-8")
+    word = project / "edited.docx"
+    word.write_bytes(edited(built(source, house_style), "acute strain", "grave strain"))
+    assert main(["import", str(word), f"source/{SLUG}"]) == 0
+    out = capsys.readouterr().out
+    assert "-This paper sets out" in out and "+This paper sets out" in out
+    assert "grave strain" in out and "not written" in out
+    assert sum(line.startswith(("-", "+")) and not line.startswith(("---", "+++"))
+               for line in out.splitlines()) == 2  # one paragraph, old and new
+    assert source.read_text(encoding="utf-8") == original
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    assert source.read_text(encoding="utf-8") == original.replace("acute strain", "grave strain")
+
+
+def test_a_citation_whose_reference_changed_comes_back_as_text(project, house_style):
+    folder = project / "source" / SLUG
+    word = project / "en.docx"
+    word.write_bytes(built(folder / "en.md", house_style))
+    bib = folder / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("Judgment in the {Jordan} Referral", "Judgment on the Referral"),
+                   encoding="utf-8")
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    source = (folder / "en.md").read_text(encoding="utf-8")
+    assert "[@icc-bashir-2019]" not in source  # its note no longer matches: kept as text
+    assert "[@ai-sanctions-2025]" in source
+
+
+def test_a_note_edited_in_word_keeps_the_citation_inside_it(project, house_style):
+    source = project / "source" / SLUG / "en.md"
+    word = project / "en.docx"
+    word.write_bytes(edited(built(source, house_style), "Assembly procedures relating",
+                            "The Assembly’s procedures relating", "word/footnotes.xml"))
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    assert "[^noncoop]: The Assembly's procedures relating to non-cooperation, annexed to the " \
+        "Assembly's omnibus resolution. See also [@asp-res-17-5]" in source.read_text()
+
+
+def test_a_new_document_from_word(project, house_style, capsys):
+    word = project / "draft.docx"
+    word.write_bytes(built(project / "source" / SLUG / "en.md", house_style))
+    assert main(["import", str(word), "--slug", "draft"]) == 0
+    source = project / "source" / "draft" / "en.md"
+    doc = build.load(source, house_style)
+    assert doc.meta.title == "24th Session of the Assembly of States Parties to the Rome Statute"
+    assert str(doc.meta.index) == "IOR 53/0412/2025" and doc.meta.unit["web"]
+    assert doc.meta.date.isoformat() == "2025-11-20" and doc.meta.kind == "Key recommendations"
+    assert len(doc.notes) == 25  # no bibliography here: the citations' notes as text
+
+
+def test_a_new_translation_from_word_gets_its_original_citations_and_the_check(
+        project, house_style, capsys):
+    folder = project / "source" / SLUG
+    before = build.load(folder / "fr.md", house_style)
+    data = built(folder / "fr.md", house_style)
+    word = project / "fr.docx"
+    word.write_bytes(data)
+    (folder / "fr.md").unlink()
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", "fr"]) == 0  # check passes
+    text = (folder / "fr.md").read_text(encoding="utf-8")
+    assert text.startswith("---\noriginal: en\ntitle: 24e session")
+    assert "index:" not in text and "date:" not in text  # inherited from the original
+    # citations formatted in French are found, in the text and inside notes; labels as the
+    # original's
+    for written in ("[@akande-2009; @icc-bashir-2019]", "[@asp-res-17-5]", "[^ljubljana]"):
+        assert written in text
+    assert comparable(build.load(folder / "fr.md", house_style)) == comparable(before)
+    # a translation that lost a note call fails the check (and is written, to be fixed)
+    (folder / "fr.md").unlink()
+    word.write_bytes(edited(data, '<w:footnoteReference w:id="2"/>', ""))
+    assert main(["import", str(word), f"source/{SLUG}", "--lang", "fr"]) == 1
+    assert "has no counterpart in the original" in capsys.readouterr().err
+    assert (folder / "fr.md").is_file()
+
+
+# Tracked changes and comments ----------------------------------------------------------
+
+REVISIONS = (
+    f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">Kept </w:t></w:r>'
+    '<w:ins w:id="901" w:author="Ann Editor" w:date="2025-01-01T00:00:00Z"><w:r>'
+    '<w:t>added words</w:t></w:r></w:ins><w:del w:id="902" w:author="Bob Reviewer">'
+    '<w:r><w:delText>removed words</w:delText></w:r></w:del></w:p>',
+    f'<w:p {nsdecls("w")}><w:moveFrom w:id="903" w:author="Cy Mover"><w:r><w:t>A moved '
+    'sentence.</w:t></w:r></w:moveFrom></w:p>',
+    f'<w:p {nsdecls("w")}><w:r><w:t>Last paragraph.</w:t></w:r><w:moveTo w:id="904" '
+    'w:author="Cy Mover"><w:r><w:t xml:space="preserve"> A moved sentence.</w:t></w:r>'
+    '</w:moveTo></w:p>',
+)
+
+
+def with_revisions(data: bytes) -> bytes:
+    document = docx.Document(io.BytesIO(data))
+    body = document.element.body
+    for xml in REVISIONS:
+        body.insert(len(body) - 1, parse_xml(xml))
+    first = document.paragraphs[4]  # the first body paragraph, after the masthead
+    document.add_comment(first.runs[:1], text="Is this still true?", author="Dee Checker")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def revised(project, house_style) -> Path:
+    word = project / "revised.docx"
+    word.write_bytes(with_revisions(built(project / "source" / SLUG / "en.md", house_style)))
+    return word
+
+
+def test_tracked_changes_are_refused_each_named(revised, capsys):
+    assert main(["import", str(revised), "--slug", "revised"]) == 1
+    err = capsys.readouterr().err
+    assert "4 tracked change(s)" in err and "--accept-changes" in err
+    assert "inserted 'added words' by Ann Editor" in err
+    assert "deleted 'removed words' by Bob Reviewer" in err
+    assert "moved away 'A moved sentence.' by Cy Mover" in err
+    assert "moved here ' A moved sentence.' by Cy Mover" in err
+    assert "Traceback" not in err
+    assert not Path("source/revised").exists()
+
+
+@pytest.mark.parametrize("how, kept, gone", [
+    ("--accept-changes", "Kept added words\n\nLast paragraph. A moved sentence.", "removed words"),
+    ("--reject-changes", "Kept removed words\n\nA moved sentence.\n\nLast paragraph.\n",
+     "added words"),
+])
+def test_tracked_changes_accepted_or_rejected(revised, how, kept, gone, capsys):
+    assert main(["import", str(revised), "--slug", "revised", how]) == 0
+    text = Path("source/revised/en.md").read_text(encoding="utf-8")
+    assert kept in text and gone not in text
+    err = capsys.readouterr().err
+    assert "by Ann Editor" in err  # each resolved change is reported
+    assert "paragraph 5: comment by Dee Checker on 'This paper sets out Amnesty " \
+        "International’s': Is this still true?" in err
+
+
+# Hostile and broken files --------------------------------------------------------------
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def replaced(data: bytes, name: str, change) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    entries[name] = change(entries.get(name, b""))
+    return zipped(entries)
+
+
+@pytest.mark.parametrize("make, suffix, message", [
+    (lambda d: b"plain text, not a zip", ".docx", "not a zip archive"),
+    (lambda d: zipped({"hello.txt": b"hi"}), ".docx", "not a Word document"),
+    (lambda d: d, ".docm", "macro-enabled"),
+    (lambda d: replaced(d, "word/vbaProject.bin", lambda _: b"\0" * 10), ".docx",
+     "macro-enabled"),
+    (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+     + "EncryptionInfo".encode("utf-16-le"), ".docx", "password-protected"),
+    (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".docx", "Word 97-2003"),
+    (lambda d: replaced(d, "word/document.xml", lambda x: x.replace(
+        b"?>", b'?><!DOCTYPE w [<!ENTITY e "x">]>', 1)), ".docx", "DOCTYPE"),
+    (lambda d: replaced(d, "word/media/huge.png", lambda _: b"\0" * (limits.WORD_PART_BYTES + 1)),
+     ".docx", "zip bomb"),
+    (lambda d: d + os.urandom(limits.WORD_BYTES), ".docx", "more than the 20 MiB limit"),
+])
+def test_bad_files_are_one_line_errors(project, house_style, capsys, make, suffix, message):
+    word = project / f"bad{suffix}"
+    word.write_bytes(make(built(project / "source" / SLUG / "en.md", house_style)))
+    assert main(["import", str(word), "--slug", "bad"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"{word}: error: ")
+    assert not (project / "source" / "bad").exists()
+
+
+@pytest.mark.parametrize("title", [
+    '<w:pStyle w:val="BoxTitle"/><w:outlineLvl w:val="1"/>',  # in Word's navigation pane
+    '<w:pStyle w:val="Heading2"/><w:shd w:val="clear" w:color="auto" w:fill="EEEEEE"/>',
+])
+def test_a_box_title_as_a_styled_paragraph_or_a_heading(project, house_style, title):
+    source = project / "source" / SLUG / "en.md"
+    before = build.load(source, house_style)
+    word = project / "boxed.docx"
+    word.write_bytes(edited(built(source, house_style), '<w:pStyle w:val="BoxTitle"/>', title))
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    assert comparable(build.load(source, house_style)) == comparable(before)
+
+
+RICH = """\
+---
+title: Everything the model holds
+kind: Briefing
+date: 2024-11-27
+index: IOR 53/8787/2024
+status: draft
+---
+A paragraph with *emphasis*, **strong *and nested* text**, `code`, a [link with *emphasis*](https://example.org/a)
+and a line\\
+break, a note[^a] and an inline note^[Inline, with a [link](https://example.org/b).], a second
+call of the first note[^a], and characters Markdown would read: 2 * 3, a_b_c, [brackets], <tag>, "quotes" & #hash.
+
+1986\\. A year that starts a paragraph, not a list.
+
+## A section
+
+1. First, with a paragraph of its own.
+
+   A second paragraph in the first item.
+2. Second
+   - nested bullet
+     1. deeper, numbered
+   - another bullet
+3. Third
+
+5. A list that starts at five
+6. and goes on
+
+- A bullet list right after
+
+> A quotation with *emphasis*.
+
+```
+code block
+  indented
+```
+
+---
+
+### A subsection
+
+| Left | Centre | Right |
+|:-----|:------:|------:|
+| a | *b* | 1 |
+| c | d[^b] | 2 |
+
+![A red square](red.png)
+
+::: box
+### Boxed
+Text in a box with a note.[^c]
+:::
+
+[^a]: The first note, with *emphasis*.
+
+    And a second paragraph.
+
+[^b]: A note in a table.
+
+[^c]: A note in a box.
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_round_trip_of_every_kind_of_block_and_inline(tmp_path, house_style, lang):
+    from PIL import Image
+
+    from conftest import write_doc
+
+    source = write_doc(tmp_path / "rich", RICH, name=f"{lang}.md")
+    Image.new("RGB", (40, 40), (255, 0, 0)).save(source.parent / "red.png")
+    before = build.load(source, house_style)
+    word = tmp_path / "rich.docx"
+    word.write_bytes(render(before, house_style, "docx"))
+    imported, text = word_import.source_text(word, source, "", house_style)
+    assert imported.pictures == {}  # the picture is red.png, already there
+    copy = shutil.copytree(source.parent, tmp_path / "copy" / "rich")
+    (copy / f"{lang}.md").write_text(text, encoding="utf-8")
+    assert comparable(build.load(copy / f"{lang}.md", house_style)) == comparable(before)
+
+
+def test_what_cannot_be_carried_over_is_named(project, house_style, capsys):
+    source = project / "source" / SLUG / "en.md"
+    equation = ('<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+                '<m:r><m:t>x</m:t></m:r></m:oMath>')
+    word = project / "maths.docx"
+    word.write_bytes(edited(built(source, house_style), "The general debate is the one",
+                            f"The general debate is the one</w:t></w:r>{equation}<w:r><w:t>"))
+    assert main(["import", str(word), "--slug", "maths"]) == 0
+    err = capsys.readouterr().err
+    assert "paragraph 7 ('The general debate is the one moment in the year when state…'): " \
+        "warning: left out: m:oMath" in err
+
+
+def test_a_word_file_made_from_builtin_styles(project, house_style, capsys):
+    """python-docx's default template stands for Word: Title, Heading n, List Bullet/Number,
+    Quote, a picture; no index anywhere, so the front matter lacks one, with a warning."""
+    from PIL import Image
+
+    picture = project / "dot.png"
+    Image.new("RGB", (30, 30), (0, 0, 255)).save(picture)
+    document = docx.Document()
+    document.core_properties.created = __import__("datetime").datetime(2025, 2, 3)
+    document.add_paragraph("Workers in the fields", style="Title")
+    document.add_heading("Background", level=1)
+    document.add_paragraph("Two points:")
+    document.add_paragraph("first", style="List Number")
+    document.add_paragraph("second", style="List Number")
+    document.add_paragraph("a bullet", style="List Bullet")
+    document.add_paragraph("a nested bullet", style="List Bullet 2")
+    document.add_paragraph("Quoted words.", style="Quote")
+    document.add_paragraph().add_run().add_picture(str(picture))
+    word = project / "builtin.docx"
+    document.save(word)
+    assert main(["import", str(word), "--slug", "fields"]) == 1  # written, but no index
+    err = capsys.readouterr().err
+    assert "warning: no index found for the front matter: add 'index:' by hand" in err
+    assert "does not build yet" in err
+    text = (project / "source" / "fields" / "en.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Workers in the fields\ndate: 2025-02-03\n---\n")
+    assert ("## Background\n\nTwo points:\n\n1. first\n2. second\n\n- a bullet\n"
+            "  - a nested bullet\n\n> Quoted words.\n\n![](image-1.png)\n") in text
+    assert (project / "source" / "fields" / "image-1.png").read_bytes() == picture.read_bytes()
+
+
+def test_a_date_changed_in_the_footer_is_the_new_date(project, house_style, capsys):
+    folder = project / "source" / SLUG
+    changes = (("en", "20 November 2025", "3 December 2025"),
+               ("fr", "20 novembre 2025", "4 décembre 2025"))
+    for lang, old, new in changes:
+        (project / f"{lang}.docx").write_bytes(edited(built(folder / f"{lang}.md", house_style),
+                                                      old, new, "word/footer1.xml"))
+    for lang, _, _ in changes:
+        assert main(["import", str(project / f"{lang}.docx"), f"source/{SLUG}", "--lang", lang,
+                     "--write"]) == 0
+    assert "\ndate: 2025-12-03\n" in (folder / "en.md").read_text(encoding="utf-8")
+    # a translation takes its original's date: said, not written
+    assert "date:" not in (folder / "fr.md").read_text(encoding="utf-8")
+    assert "warning: the date 2025-12-04 is the original's (en.md) in a translation: " \
+        "change it there" in capsys.readouterr().err
