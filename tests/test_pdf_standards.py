@@ -17,14 +17,15 @@ from pipeline.commands.cli import main
 
 from conftest import SAMPLE
 
-VERAPDF = Path(__file__).resolve().parents[2] / "shared" / "tools" / "verapdf" / "check"
+VERAPDF = Path(__file__).resolve().parents[1] / "scripts" / "verapdf" / "check"
+INSTALLED = VERAPDF.parents[2] / ".tools" / "verapdf" / "classpath"
 
 
 def _verapdf(flavour: str, pdfs: list[Path]) -> str:
-    """veraPDF's report on `pdfs`; skipped where Java or the checker is missing, except on CI
+    """veraPDF's report on `pdfs`; skipped where Java or veraPDF is not installed, except on CI
     (CI installs both: there a missing validator is a failure)."""
     missing = ("Java" if not shutil.which("java") else
-               f"the veraPDF check {VERAPDF}" if not VERAPDF.exists() else None)
+               "veraPDF" if not INSTALLED.exists() else None)
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"{missing} is missing: `scripts/setup-machine test` installs it")
