@@ -2,10 +2,11 @@
 
 - the Nu HTML Checker (`vnu.jar`, npm `vnu-jar`, Java): markup and CSS, errors and warnings;
 - axe-core (npm `axe-core`) in Debian's Chromium through Playwright: accessibility;
-- openxml-audit (PyPI): the Open XML SDK's schema and semantic checks of a DOCX.
+- openxml-audit (PyPI): the Open XML SDK's schema and semantic checks of a DOCX;
+- veraPDF (`scripts/verapdf`): PDF/A and PDF/UA.
 
-`scripts/setup-machine test` installs Java, Chromium and the npm packages (pinned, in
-`.tools/`). Where one is missing, a test skips and says why; under CI (`CI=true`) it fails.
+`scripts/setup-machine test` installs Java, Chromium, the npm packages (pinned, in `.tools/`)
+and veraPDF (in `.tools/verapdf`). Where one is missing, a test skips and says why; under CI (`CI=true`) it fails.
 Each function returns the failures as readable lines, so a test asserts `== []`.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ NODE_MODULES = ROOT / ".tools" / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+VERAPDF = ROOT / "scripts" / "verapdf" / "check"
 WIDTHS = (360, 1280)  # a phone and a desktop, in CSS pixels
 
 
@@ -94,3 +96,24 @@ def openxml_audit(path: Path) -> list[str]:
 
     result = OpenXmlValidator().validate(path)
     return [f"{error.description} ({getattr(error, 'path', '')})" for error in result.errors]
+
+
+def verapdf(flavour: str, pdfs: list[Path]) -> dict[Path, list[str]]:
+    """veraPDF's failed rules for each PDF, by profile `flavour` ("2a": PDF/A-2a, "ua1":
+    PDF/UA-1), from one Java process for all of them."""
+    require(shutil.which("java") is not None, "Java is not installed (Debian default-jdk-headless)")
+    require((ROOT / ".tools" / "verapdf" / "classpath").exists(), "veraPDF is not installed")
+    run = subprocess.run([str(VERAPDF), flavour, *map(str, pdfs)], capture_output=True,
+                         text=True, timeout=600)
+    found: dict[Path, list[str]] = {Path(path): [] for path in pdfs}
+    current = None
+    for line in run.stdout.splitlines():
+        if line.startswith("FILE "):
+            current = Path(line.split()[1])
+            if "compliant=true" not in line:
+                found[current].append(line)
+        elif line.startswith("  FAIL") and current is not None:
+            found[current].append(line.strip())
+    if run.returncode and not any(found.values()):
+        return {path: [run.stdout + run.stderr] for path in found}
+    return found
