@@ -1,0 +1,2 @@
+"""The document library (`briefing site`): the catalogue of published documents, their
+pages and lists, and the search index."""
