@@ -311,6 +311,14 @@ def test_two_pages_at_one_address_are_an_error(tmp_path, capsys):
     assert not (root / "site").exists()
 
 
+def test_base_url_must_be_an_address(tmp_path, capsys):
+    root = _project(tmp_path, documents=DOCUMENTS[:1], sample=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        assert main(["site", "--base-url", "/library/"]) == 1
+    assert "--base-url must be an http(s) address" in capsys.readouterr().err
+
+
 def test_a_style_without_the_library_templates_is_a_clear_error(tmp_path, capsys):
     root = _project(tmp_path, documents=DOCUMENTS[:1], sample=False)
     shutil.rmtree(root / "style/templates/site")

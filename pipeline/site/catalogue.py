@@ -112,6 +112,10 @@ def base_url(house: HouseStyle, given: str | None) -> str:
     """The site's address, ending in `/`: `given`, else the scheme and host of the house's
     address pattern."""
     if given:
+        parts = urlsplit(given)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(f"--base-url must be an http(s) address such as "
+                             f"https://example.org/library/, not {given!r}")
         return given.rstrip("/") + "/"
     pattern = urlsplit(house.identifier_settings.get("url") or "")
     if not pattern.scheme or not pattern.netloc:
