@@ -15,6 +15,7 @@ import pytest
 from lxml import etree, html
 from playwright.sync_api import sync_playwright
 
+import validators
 from conftest import SAMPLE
 from pipeline.commands.cli import main
 from pipeline.house import style as houses
@@ -411,6 +412,27 @@ def test_crawl_from_the_home_page(library, served, browser):
     assert problems == []
     for path in _document_pages(library):
         assert depth.get(served + path, 99) <= 3, path
+
+
+def _checked_pages(library: Path) -> list[Path]:
+    """The site's entrance, the English home, a series list, and a document page in English
+    and in Arabic."""
+    documents = sorted(_document_pages(library))
+    return [library / "index.html", library / "en" / "index.html",
+            sorted((library / "en" / "series").glob("*/index.html"))[0],
+            *(library / next(path for path in documents if path.startswith(f"{lang}/"))
+              / "index.html" for lang in ("en", "ar"))]
+
+
+def test_valid_for_the_nu_html_checker(library):
+    report = validators.vnu(_checked_pages(library))
+    assert report and all(problems == [] for problems in report.values()), report
+
+
+@pytest.mark.parametrize("width", validators.WIDTHS)
+def test_accessible_for_axe_core(library, browser, width):
+    for page in _checked_pages(library):
+        assert validators.axe(browser, page, width) == [], page
 
 
 @pytest.mark.parametrize("lang, word, expected, count", [
