@@ -39,9 +39,9 @@ class _Parser(argparse.ArgumentParser):
         unknown = re.match(r"unrecognized arguments: (.*)", message)
         if unknown:
             known = _options(self)
-            for word in unknown[1].split():
-                close = difflib.get_close_matches(word.split("=")[0], known, n=1)
-                if word.startswith("-") and close:
+            for given in unknown[1].split():
+                close = difflib.get_close_matches(given.split("=")[0], known, n=1)
+                if given.startswith("-") and close:
                     message += f"; did you mean '{close[0]}'?"
                     break
         super().error(message)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..readers import frontmatter
 from ..errors import SourceError, warn
 from ..model import Location
+
+if TYPE_CHECKING:
+    from ..translation import exchange
 
 
 def add_parser(commands) -> None:
