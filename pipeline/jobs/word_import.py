@@ -87,9 +87,9 @@ def source_text(path: Path, target: Path, original: str, house, changes: str = "
         _inherited(doc.meta, path, target.with_name(f"{original}.md"), house)
     _known_pictures(imported, target.parent)
     reference = target if target.is_file() else target.with_name(f"{original}.md")
-    if reference.is_file():
-        recover(doc, reference, lang, house)
-    lines = merged_front_matter(doc.meta, target, house) if target.is_file() else None
+    formatted = recover(doc, reference, lang, house) if reference.is_file() else None
+    lines = merged_front_matter(doc.meta, target, formatted.meta, house) \
+        if target.is_file() else None
     return imported, render(doc, house, lines)
 
 
@@ -153,9 +153,10 @@ def _linked(source: str, target: str) -> None:
     shutil.copy2(source, target)
 
 
-def recover(doc: m.Document, source: Path, lang: str, house) -> None:
+def recover(doc: m.Document, source: Path, lang: str, house) -> m.Document:
     """Citations and note labels of `doc` (read from Word, in `lang`) from `source`: the
-    existing source, or the original of a new translation."""
+    existing source, or the original of a new translation. Returns `source` loaded in
+    `lang` (as the Word file was built from it)."""
     written = markdown.read(source, house)
     with _in_language(source, lang) as version, contextlib.redirect_stderr(io.StringIO()):
         formatted = build.load(version, house)  # its warnings are the source's, not ours
@@ -193,6 +194,7 @@ def recover(doc: m.Document, source: Path, lang: str, house) -> None:
     if cited:
         map_inlines(doc.blocks, lambda inlines: _cite(inlines, cited))
     _relabel(doc, written, [c for c in callers if isinstance(c, str)])
+    return formatted
 
 
 def _cites_in_notes(doc: m.Document) -> list[m.Cite]:
@@ -327,10 +329,10 @@ def _relabel(doc: m.Document, written: m.Document, order: list[str]) -> None:
         note.label = labels[note.label]
 
 
-def merged_front_matter(meta: m.Meta, source: Path, house) -> dict[str, str]:
-    """The front matter of `meta` (from Word) merged into the existing `source`'s: unchanged
-    values keep their lines as written (keywords that only lost their commas too); keys Word
-    does not carry keep theirs."""
+def merged_front_matter(meta: m.Meta, source: Path, current: m.Meta, house) -> dict[str, str]:
+    """The front matter of `meta` (from Word) merged into the existing `source`'s, whose
+    loaded front matter is `current`: unchanged values keep their lines as written (keywords
+    that only lost their commas too); keys Word does not carry keep theirs."""
     lines = front_matter(meta, house)
     text = markdown.read_text(source)
     yaml_text = frontmatter.split(text, source)
@@ -341,7 +343,6 @@ def merged_front_matter(meta: m.Meta, source: Path, house) -> dict[str, str]:
     for n, (start, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(raw)
         old_lines[key] = "\n".join(raw[start:end]).rstrip("\n")
-    current = build.load(source, house).meta
     as_now = front_matter(current, house)  # as the Word file has them
     if " ".join(meta.keywords) == " ".join(current.keywords) and "keywords" in as_now:
         lines["keywords"] = as_now["keywords"]

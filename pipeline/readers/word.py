@@ -34,14 +34,14 @@ from .. import model as m
 from ..errors import SourceError
 from ..house import locale
 from . import word_changes, word_package
+from .word_blocks import group, merged, nest, within
 from .word_changes import short
+from .word_styles import MASTHEAD, Numbering, Styles, indent
 
 _MARKS = "\u200e\u200f"
 _GAP = "\u2003\u2003"  # between the footer's parts
 _P, _R, _T, _TBL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl")
 _NOTE_STYLES = ("footnote reference", "endnote reference")
-_MASTHEAD = ("kind", "title", "subtitle", "unit")  # our writer's masthead lines, by style
-_FRAMED = (*_MASTHEAD, "quote", "footer")  # ruled or shaded, but no box
 _WRAPPERS = {qn(f"w:{name}") for name in ("smartTag", "customXml", "fldSimple", "ins", "moveTo",
                                           "dir", "bdo")}  # runs inside: read through
 # Elements that hold nothing to carry over: marks, ranges, properties, page layout.
@@ -85,8 +85,8 @@ class _Reader:
         self.labels = house.labels(lang)
         self.rtl = locale.direction(lang) == "rtl"
         self.body = document.element.body
-        self.styles = _Styles(document)
-        self.numbering = _Numbering(document)
+        self.styles = Styles(document)
+        self.numbering = Numbering(document)
         self._parts = {document.element: document.part}  # story root -> its package part
         self.footnotes = self._part("/footnotes")
         self.endnotes = self._part("/endnotes")
@@ -152,22 +152,22 @@ class _Reader:
                 items.append(("block", self.table(element)))
             elif element.tag == _P:
                 kind, payload = self.paragraph(element)
-                if kind in _MASTHEAD and not items:
+                if kind in MASTHEAD and not items:
                     masthead.setdefault(kind, []).append(element)
-                elif kind in _MASTHEAD:  # a title style further down: text
+                elif kind in MASTHEAD:  # a title style further down: text
                     items.append(("block", payload))
                 elif kind:
                     items.append((kind, payload))
             elif element.tag not in _NO_CONTENT:
                 self.warn(element, f"left out: {_what(element)}")
-        return masthead, _group(items)
+        return masthead, group(items)
 
     def paragraph(self, p) -> tuple[str, object]:
         """What a body paragraph is: (kind, payload)."""
         name = self.styles.of(p)
         inlines = self.inlines(p)
         numbered = self.numbering.of(p, self.styles)
-        if name in _MASTHEAD:
+        if name in MASTHEAD:
             return name, m.Paragraph(inlines)
         if not inlines and not _text(p).strip():
             if p.find(f".//{qn('w:txbxContent')}") is not None:
@@ -215,7 +215,7 @@ class _Reader:
                         self.warn(p, "a table cell's paragraphs are joined into one")
                     inlines += more
                 align = _alignment(paragraphs[0][0]) if paragraphs else ""
-                row.append(m.TableCell(_merged(inlines), align))
+                row.append(m.TableCell(merged(inlines), align))
             cells = tr.findall(qn("w:tc"))
             header = (trpr is not None and trpr.find(qn("w:tblHeader")) is not None) or bool(
                 cells) and all(self.styles.of(tc.find(_P)) == "table heading" for tc in cells)
@@ -229,7 +229,7 @@ class _Reader:
     def inlines(self, p) -> list[m.Inline]:
         atoms: list[tuple[m.Inline, frozenset]] = []
         self._collect(p, frozenset(), atoms, p)
-        return _merged(_nest(_within(atoms)))
+        return merged(nest(within(atoms)))
 
     def _collect(self, parent, marks: frozenset, atoms: list, p) -> None:
         field_link: list = []  # HYPERLINK field being read: [url, in result]
@@ -289,7 +289,7 @@ class _Reader:
                 or name in ("strong", "strong emphasis"):
             marks.add("strong")
         elif _on(rpr, "w:b"):
-            marks.add("bold emphasis")  # strong too, if what surrounds it is (`_within`)
+            marks.add("bold emphasis")  # strong too, if what surrounds it is (`word_blocks.within`)
         if name in ("code", "html code", "source text", "verbatim char"):
             marks.add("code")
         if name in _NOTE_STYLES:
@@ -499,145 +499,6 @@ class _Reader:
         return name
 
 
-class _Styles:
-    """Style names, bases, outline levels and box formatting, by style id."""
-
-    def __init__(self, document):
-        self.by_id = {}
-        self.elements = {}
-        for element in document.styles.element.findall(qn("w:style")):
-            ident = element.get(qn("w:styleId"))
-            name = element.find(qn("w:name"))
-            self.by_id[ident] = name.get(qn("w:val")) if name is not None else ident
-            self.elements[ident] = element
-        self.default = next((e.get(qn("w:styleId")) for e in self.elements.values()
-                             if e.get(qn("w:default")) == "1" and e.get(qn("w:type")) == "paragraph"),
-                            "Normal")
-
-    def name(self, ident: str) -> str:
-        """The style's name in lower case (Word writes built-in ones so: "heading 1")."""
-        return self.by_id.get(ident, ident).lower()
-
-    def ident(self, p) -> str:
-        ppr = p.find(qn("w:pPr")) if p is not None else None
-        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        return style.get(qn("w:val")) if style is not None else self.default
-
-    def of(self, p) -> str:
-        return self.name(self.ident(p))
-
-    def run_style(self, r) -> str:
-        rpr = r.find(qn("w:rPr"))
-        style = rpr.find(qn("w:rStyle")) if rpr is not None else None
-        return self.name(style.get(qn("w:val"))) if style is not None else ""
-
-    def chain(self, ident: str):
-        seen = set()
-        while ident and ident not in seen and ident in self.elements:
-            seen.add(ident)
-            yield self.elements[ident]
-            based = self.elements[ident].find(qn("w:basedOn"))
-            ident = based.get(qn("w:val")) if based is not None else None
-
-    def based_on(self, p, name: str) -> bool:
-        return any(self.name(e.get(qn("w:styleId"))) == name
-                   for e in self.chain(self.ident(p)))
-
-    def heading_level(self, p) -> int:
-        """2 for Word's Heading 1 (the title is the document's level 1), by style name or
-        outline level; 0 for body text."""
-        match = re.fullmatch(r"heading (\d)", self.of(p))
-        if match:
-            return int(match.group(1)) + 1
-        for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in self.chain(self.ident(p))]:
-            outline = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
-            if outline is not None and outline.get(qn("w:val")).isdigit() \
-                    and int(outline.get(qn("w:val"))) < 9:
-                return int(outline.get(qn("w:val"))) + 2
-        return 0
-
-    def is_box(self, p) -> bool:
-        """Boxed text: our Box style (or one based on it), or a border or shading."""
-        if self.based_on(p, "box"):
-            return True
-        ppr = p.find(qn("w:pPr"))
-        own = ppr is not None and (ppr.find(qn("w:pBdr")) is not None or _shaded(ppr))
-        styled = any(e.find(qn("w:pPr")) is not None and (
-            e.find(qn("w:pPr")).find(qn("w:pBdr")) is not None or _shaded(e.find(qn("w:pPr"))))
-            and self.name(e.get(qn("w:styleId"))) not in _FRAMED
-            for e in self.chain(self.ident(p)))
-        return own or styled
-
-
-class _Numbering:
-    """List paragraphs: bulleted or numbered, depth, list instance and start."""
-
-    def __init__(self, document):
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            root = None
-        self.abstract = {}
-        self.nums = {}
-        for abstract in root.findall(qn("w:abstractNum")) if root is not None else []:
-            self.abstract[abstract.get(qn("w:abstractNumId"))] = abstract
-        for num in root.findall(qn("w:num")) if root is not None else []:
-            self.nums[num.get(qn("w:numId"))] = num
-
-    def of(self, p, styles: _Styles):
-        """(ordered, level, list, start) of a list paragraph, else None. Its level is (left
-        indent, list level): Word's "List Bullet 2" is a level 0 further in. Its list is
-        (abstract numbering, numbering instance, whether that restarts the count): as in
-        Word, instances of one abstract numbering continue one another unless one restarts."""
-        numpr = None
-        for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in styles.chain(styles.ident(p))]:
-            numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
-            if numpr is not None:
-                break
-        if numpr is None:
-            return None
-        num_id = numpr.find(qn("w:numId"))
-        ilvl = numpr.find(qn("w:ilvl"))
-        num_id = num_id.get(qn("w:val")) if num_id is not None else None
-        depth = int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
-        if not num_id or num_id == "0" or num_id not in self.nums:
-            return None
-        num = self.nums[num_id]
-        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-        abstract = self.abstract.get(abstract_id)
-        level = next((lvl for lvl in abstract.findall(qn("w:lvl"))
-                      if lvl.get(qn("w:ilvl")) == str(depth)), None) if abstract is not None else None
-        fmt = level.find(qn("w:numFmt")) if level is not None else None
-        ordered = fmt is not None and fmt.get(qn("w:val")) not in ("bullet", "none")
-        start = level.find(qn("w:start")) if level is not None else None
-        start = int(start.get(qn("w:val"))) if start is not None else 1
-        restarts = False
-        for override in num.findall(qn("w:lvlOverride")):
-            value = override.find(qn("w:startOverride"))
-            if override.get(qn("w:ilvl")) == str(depth) and value is not None:
-                start, restarts = int(value.get(qn("w:val"))), True
-        own = indent(p, styles)
-        return (ordered, (own if own is not None else _indent(level) or 0, depth),
-                (abstract_id, num_id, restarts), start)
-
-    @staticmethod
-    def continued(p) -> bool:
-        """A list paragraph numbered by its style only, with its own indent: a later
-        paragraph of an item (as our writer makes them), not an item."""
-        ppr = p.find(qn("w:pPr"))
-        return ppr is not None and ppr.find(qn("w:numPr")) is None and \
-            ppr.find(qn("w:ind")) is not None
-
-
-def indent(p, styles: _Styles) -> int | None:
-    """The left indent of a paragraph in twips, its own or its style's, if either sets one."""
-    for ppr in [p.find(qn("w:pPr"))] + [e.find(qn("w:pPr")) for e in styles.chain(styles.ident(p))]:
-        ind = ppr.find(qn("w:ind")) if ppr is not None else None
-        if ind is not None and (ind.get(qn("w:left")) or ind.get(qn("w:start"))):
-            return int(ind.get(qn("w:left")) or ind.get(qn("w:start")))
-    return None
-
-
 def _contents(body):
     """The body's paragraphs, tables and others, content controls and custom XML opened
     (but a table of contents, which the PDF's bookmarks replace)."""
@@ -660,157 +521,6 @@ def _what(element) -> str:
     prefix = {"http://schemas.openxmlformats.org/officeDocument/2006/math": "m"}.get(
         namespace.lstrip("{"), "w")
     return f"{prefix}:{name}"
-
-
-# Grouping paragraphs into blocks -------------------------------------------------------
-
-def _group(items: list[tuple[str, object]]) -> list[m.Block]:
-    """Consecutive box paragraphs into a Box (a list between two box paragraphs inside it; a
-    box title starts another box), quote paragraphs into a BlockQuote, list paragraphs into
-    nested lists."""
-    blocks: list[m.Block] = []
-    n = 0
-    while n < len(items):
-        kind, payload = items[n]
-        end = n + 1  # after the items this block takes
-        if kind == "box":
-            while end < len(items):
-                if items[end][0] == "box" and not isinstance(items[end][1], m.Heading):
-                    end += 1
-                elif items[end][0] in ("item", "more") and _list_end(items, end) < len(items) \
-                        and items[_list_end(items, end)][0] == "box":
-                    end = _list_end(items, end)
-                else:
-                    break
-            blocks.append(m.Box(_group([("block" if k == "box" else k, v)
-                                        for k, v in items[n:end]])))
-        elif kind == "quote":
-            while end < len(items) and items[end][0] == "quote":
-                end += 1
-            blocks.append(m.BlockQuote([v for _, v in items[n:end]]))
-        elif kind in ("item", "more"):
-            end = _list_end(items, n)
-            blocks += _lists(items[n:end])
-        else:
-            blocks.append(payload)
-        n = end
-    return blocks
-
-
-def _list_end(items, n: int) -> int:
-    """The index after the list paragraphs starting at `n`."""
-    while n < len(items) and items[n][0] in ("item", "more"):
-        n += 1
-    return n
-
-
-def _lists(items) -> list[m.Block]:
-    """Nested lists from items (ordered, level, list, start, paragraph), their depth the
-    rank of their level among the items', and later paragraphs of an item (indent,
-    paragraph), which go to the deepest item open at or left of their indent."""
-    levels = sorted({payload[1] for kind, payload in items if kind == "item"})
-    result: list[m.Block] = []
-    stack: list[tuple] = []  # (depth, list, its numbering, indent)
-    for kind, payload in items:
-        if kind == "more":
-            left, paragraph = payload
-            if stack:
-                target = next((s for s in reversed(stack) if s[3] <= left), stack[0])
-                target[1].items[-1].blocks.append(paragraph)
-            else:
-                result.append(paragraph)
-            continue
-        ordered, level, numbering, start, paragraph = payload
-        depth = levels.index(level)
-        while stack and stack[-1][0] > depth:
-            stack.pop()
-        if stack and stack[-1][0] == depth and (
-                isinstance(stack[-1][1], m.OrderedList) != ordered or ordered and (
-                    stack[-1][2][0] != numbering[0]
-                    or stack[-1][2][1] != numbering[1] and numbering[2])):
-            stack.pop()  # another list at the same depth
-        if not stack or stack[-1][0] < depth:
-            made = m.OrderedList([], start) if ordered else m.BulletList([])
-            if stack and stack[-1][1].items:
-                stack[-1][1].items[-1].blocks.append(made)
-            else:
-                result.append(made)
-            stack.append((depth, made, numbering, level[0]))
-        stack[-1][1].items.append(m.ListItem([paragraph]))
-    return result
-
-
-# Inline helpers ------------------------------------------------------------------------
-
-def _nest(atoms: list[tuple[m.Inline, frozenset]]) -> list[m.Inline]:
-    """Flat runs with marks into nested inlines: at each point the mark that lasts longest
-    wraps (links, then emphasis, on a tie)."""
-    result: list[m.Inline] = []
-    n = 0
-    while n < len(atoms):
-        node, marks = atoms[n]
-        if not marks:
-            result.append(node)
-            n += 1
-            continue
-        if "code" in marks and isinstance(node, m.Text):
-            end = n
-            while end + 1 < len(atoms) and "code" in atoms[end + 1][1] and \
-                    isinstance(atoms[end + 1][0], m.Text):
-                end += 1
-            text = "".join(a[0].text for a in atoms[n:end + 1])
-            inner = [(m.Code(text), marks - {"code"})]
-            result += _nest(inner)
-            n = end + 1
-            continue
-
-        def length(mark) -> int:
-            end = n
-            while end < len(atoms) and mark in atoms[end][1]:
-                end += 1
-            return end - n
-
-        order = sorted(marks, key=lambda k: (-length(k), 0 if isinstance(k, tuple) else
-                                             1 if k == "emph" else 2))
-        mark = order[0]
-        span = length(mark)
-        inner = _nest([(a, k - {mark}) for a, k in atoms[n:n + span]])
-        if isinstance(mark, tuple):
-            result.append(m.Link(mark[1], inner))
-        elif mark == "emph":
-            result.append(m.Emph(inner))
-        elif mark == "strong":
-            result.append(m.Strong(inner))
-        else:
-            result += inner
-        n += span
-    return result
-
-
-def _within(atoms: list[tuple[m.Inline, frozenset]]) -> list[tuple[m.Inline, frozenset]]:
-    """Where emphasis is bold (Arabic), emphasis between strong runs is inside them: the
-    Word file cannot say, and `**strong *emphasis* strong**` is what authors write."""
-    result = []
-    for n, (node, marks) in enumerate(atoms):
-        if "bold emphasis" in marks:
-            around = [atoms[k][1] for k in (n - 1, n + 1) if 0 <= k < len(atoms)]
-            marks = marks - {"bold emphasis"} | (
-                {"strong"} if len(around) == 2 and all("strong" in a for a in around) else set())
-        result.append((node, marks))
-    return result
-
-
-def _merged(inlines: list[m.Inline]) -> list[m.Inline]:
-    """Adjacent texts as one; the same inside."""
-    result: list[m.Inline] = []
-    for node in inlines:
-        if isinstance(node, (m.Emph, m.Strong, m.Link)):
-            node.children = _merged(node.children)
-        if isinstance(node, m.Text) and result and isinstance(result[-1], m.Text):
-            result[-1] = m.Text(result[-1].text + node.text)
-        elif not (isinstance(node, m.Text) and not node.text):
-            result.append(node)
-    return result
 
 
 def _strip_mark(inlines: list[m.Inline]) -> list[m.Inline]:
@@ -841,11 +551,6 @@ def _on(rpr, tag: str) -> bool:
     return element is not None and element.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
-def _shaded(ppr) -> bool:
-    shade = ppr.find(qn("w:shd"))
-    return shade is not None and shade.get(qn("w:fill"), "auto").lower() not in ("auto", "ffffff")
-
-
 def _centred(p) -> bool:
     ppr = p.find(qn("w:pPr"))
     jc = ppr.find(qn("w:jc")) if ppr is not None else None
@@ -858,12 +563,6 @@ def _alignment(p) -> str:
     value = jc.get(qn("w:val")) if jc is not None else ""
     return {"left": "left", "start": "left", "center": "center", "right": "right",
             "end": "right"}.get(value, "")
-
-
-def _indent(level) -> int:
-    ppr = level.find(qn("w:pPr")) if level is not None else None
-    ind = ppr.find(qn("w:ind")) if ppr is not None else None
-    return int(ind.get(qn("w:left")) or ind.get(qn("w:start")) or 0) if ind is not None else 0
 
 
 def _run_text(r) -> str:

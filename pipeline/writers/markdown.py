@@ -68,12 +68,19 @@ def kept(old: str, new: str, labels: dict) -> str:
     one of `old`'s written as in `old` (its line breaks, table rules, quotes, escapes); the
     front matter is `new`'s."""
     writer = _Writer({}, labels)
-    written = {}
-    for paragraph in _body_of(old).split("\n\n"):
-        written.setdefault(writer.typeset(paragraph), paragraph)
+    olds = _body_of(old).split("\n\n")
+    same, written = set(olds), {}
+
+    def as_written(paragraph: str) -> str:
+        if paragraph in same:
+            return paragraph
+        if not written:  # typeset the old paragraphs once, when one is needed
+            for before in olds:
+                written.setdefault(writer.typeset(before), before)
+        return written.get(writer.typeset(paragraph), paragraph)
+
     head = new[:len(new) - len(_body_of(new))]
-    return head + "\n\n".join(written.get(writer.typeset(paragraph), paragraph)
-                               for paragraph in _body_of(new).split("\n\n"))
+    return head + "\n\n".join(map(as_written, _body_of(new).split("\n\n")))
 
 
 def _body_of(text: str) -> str:
