@@ -15,7 +15,8 @@ Every build is `--force` (everything rendered) into an output folder whose cache
 an editor's are after the first build; the first build with no cache at all is printed too.
 Runs alternate between ours and the peer, so that load from elsewhere hits both alike;
 printed: medians, the spread (slowest - fastest), and the ratio of the medians; then the
-median CPU time of each (user and system, less disturbed on a shared machine). Targets:
+median CPU time of each (user and system, less disturbed on a shared machine; it counts the
+processes waited for, so not a worker pool's forkserver: a figure for one document only). Targets:
 DOCX and HTML at most 1.5, PDF and all formats at most 1.0. Peers: Debian's `pandoc` (2.11 or
 later for `--citeproc`) and the `weasyprint` command of this environment.
 

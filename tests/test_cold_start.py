@@ -3,6 +3,7 @@ a build imports only the writers of the formats asked for; what is computed once
 style is cached on disk, and no cache changes a byte of any output."""
 from __future__ import annotations
 
+import ast
 import hashlib
 import subprocess
 import sys
@@ -132,3 +133,29 @@ def test_templates_are_compiled_once_for_all_builds(tmp_path, sample_doc, monkey
         monkeypatch.setattr(jinja2.Environment, "compile", None)  # a new process: no compiler
         again = html.print_document(sample_doc, HouseStyle(SAMPLE.parent.parent / "styles" / "amnesty"))
     assert again == first
+
+
+@pytest.mark.e2e
+def test_weasyprint_is_imported_without_running_a_compiler():
+    """Only ldconfig is asked where Pango & co are (not gcc and ld for every name tried),
+    and the same libraries are loaded."""
+    code = """if True:
+        import subprocess
+        run = []
+        popen = subprocess.Popen.__init__
+        def counted(self, args, *rest, **options):
+            run.append(args[0])
+            popen(self, args, *rest, **options)
+        subprocess.Popen.__init__ = counted
+        import pipeline.writers.pdf
+        libraries = sorted({line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps")
+                            if any(name in line for name in ("pango", "harfbuzz", "fontconfig"))})
+        print(repr((sorted(set(run)), libraries)))
+    """
+    shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout
+    plain = subprocess.run([sys.executable, "-c", code.replace("pipeline.writers.pdf", "weasyprint")],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    (ours, libraries), (theirs, same) = (ast.literal_eval(line) for line in (shown, plain))
+    assert ours == ["/sbin/ldconfig"] and "gcc" in " ".join(theirs)
+    assert libraries == same and any("pango" in name for name in libraries)

@@ -1,6 +1,7 @@
-"""The writers' cache on disk: what is computed once per house style (a font cut down to a
-glyph set, where the libraries are) is kept in the build's `.briefing-cache/` folder, next
-to the manifest, for the next documents and the next runs.
+"""The writers' cache on disk: what is computed once per house style rather than per
+document (a font cut down to a page's characters, compiled templates, parsed hyphenation
+patterns) is kept in the build's `.briefing-cache/` folder, next to the manifest, for the
+next documents and the next runs.
 
 An entry is named by the SHA-256 of its key, which must name every input of the value (a
 file's content, not its path; the library's version), so a stale entry is never found. It
