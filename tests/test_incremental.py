@@ -116,6 +116,8 @@ def test_style_edit_rebuilds_what_depends_on_it(two_languages, tmp_path):
     assert formats_rebuilt("labels.yaml", "\n", "\n# edited\n") == sorted(FORMATS)
     (style / "templates" / "extra.html.j2").write_text("{# a new template #}")
     assert sorted({result.job.fmt for result in batch.run(jobs).built}) == ["html", "pdf"]
+    (style / "fonts" / "OFL.txt").write_text("edited")  # fonts/: the DOCX embeds them too
+    assert sorted({result.job.fmt for result in batch.run(jobs).built}) == sorted(FORMATS)
 
 
 def test_a_translation_depends_on_its_original_and_sync_record(tmp_path):

@@ -58,6 +58,10 @@ class _Writer:
         self.rtl = locale.direction(doc.lang) == "rtl"
         fonts = house.tokens["fonts"]
         self.emphasis = (fonts["arabic"] if self.rtl else fonts["body"]).get("emphasis", "italic")
+        folder = house.root / "fonts"
+        self.font_files = {  # the house's vendored faces, by role (body, arabic)
+            role: {face: folder / name for face, name in font.get("files", {}).items()}
+            for role, font in fonts.items()}
         self.fallback = self._fallback() if self.rtl else None
         self.document = docx.Document()
         _drop_legacy_parts(self.document)
@@ -71,11 +75,10 @@ class _Writer:
 
     def _fallback(self) -> _Fallback | None:
         """Where the Arabic font lacks characters the body font has: which it covers."""
-        fonts, folder = self.tokens["fonts"], self.house.root / "fonts"
-        arabic, body = fonts["arabic"].get("files"), fonts["body"].get("files")
+        arabic, body = self.font_files["arabic"], self.font_files["body"]
         if not (arabic and body):
             return None
-        return _Fallback(_characters(folder / arabic["regular"]), fonts["body"]["family"])
+        return _Fallback(_characters(arabic["regular"]), self.tokens["fonts"]["body"]["family"])
 
     # Tokens ----------------------------------------------------------------------------
 
@@ -132,8 +135,9 @@ class _Writer:
             style.base_style = self.document.styles[props["based-on"]]
         font = style.font
         if "font" in props:  # Latin text; complex-script text keeps the Arabic font
-            font.name = self.tokens["fonts"][props["font"]]["family"]
-            element.get_or_add_rPr().rFonts.set(qn("w:cs"), self.tokens["fonts"]["arabic"]["family"])
+            fonts = self.tokens["fonts"]
+            font.name = fonts[props["font"]]["family"]
+            element.get_or_add_rPr().rFonts.set(qn("w:cs"), fonts["arabic"]["family"])
         if "size" in props:
             font.size = Pt(self.length(props["size"]))
             element.get_or_add_rPr().append(_el("w:szCs", {"w:val": str(round(font.size.pt * 2))}))
@@ -204,14 +208,11 @@ class _Writer:
         """The house font families the text uses, with their files: the body font, and the
         Arabic font in a right-to-left document or where it has a character of the text
         that the body font lacks."""
-        folder = self.house.root / "fonts"
-        files = {role: {face: folder / name for face, name in font.get("files", {}).items()}
-                 for role, font in self.tokens["fonts"].items()}
-        used = {self.tokens["fonts"]["body"]["family"]: files["body"]} if files["body"] else {}
-        arabic = files["arabic"]
-        if arabic and (self.rtl or self._text() & _characters(arabic["regular"])
-                       - _characters(files["body"]["regular"])):
-            used[self.tokens["fonts"]["arabic"]["family"]] = arabic
+        fonts, files = self.tokens["fonts"], self.font_files
+        used = {fonts["body"]["family"]: files["body"]} if files["body"] else {}
+        if files["arabic"] and (self.rtl or self._text() & (
+                _characters(files["arabic"]["regular"]) - _characters(files["body"]["regular"]))):
+            used[fonts["arabic"]["family"]] = files["arabic"]
         return used
 
     def _text(self) -> set[str]:
