@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
-from .. import limits
+from .. import files, limits
 from ..errors import SourceError
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,8 +36,7 @@ def open_document(path: Path):
     if path.suffix.lower() == ".docm":
         raise SourceError(where, "a macro-enabled Word file (.docm) is not imported: save it "
                           "as a Word document (.docx)")
-    limits.check_size(path, limits.WORD_BYTES, "Word file", where)
-    data = path.read_bytes()
+    data = files.read_inside(path, path.parent, limits.WORD_BYTES, "the Word file", where)
     if data.startswith(_OLE):
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise SourceError(where, "the Word file is password-protected: remove the password "
