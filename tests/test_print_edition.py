@@ -39,7 +39,8 @@ def test_pdf_x4_with_the_printers_output_intent(editions, lang):
         assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
         (intent,) = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFX" and intent.DestOutputProfile.N == 4
-        assert str(intent.OutputConditionIdentifier) == "CGATS TR 001 (SWOP)"
+        assert str(intent.OutputConditionIdentifier) == "CGATS TR 001"
+        assert str(intent.RegistryName) == "http://www.color.org"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

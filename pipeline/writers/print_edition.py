@@ -7,8 +7,9 @@ pages carry a bleed beyond the trimmed page and crop marks (`print: bleed`, `pri
 WeasyPrint writes the TrimBox and BleedBox of every page. The screen PDF stays sRGB.
 
 WeasyPrint's PDF/X-4 metadata has a random `xmpMM:DocumentID` (uuid4) and names the output
-condition after the profile's file; `_finish` makes the identifier a function of the document
-(its index and language), so two builds give the same bytes, and names the condition.
+condition after the profile's file; `finish` makes the identifier a function of the document
+(its index and language), so two builds give the same bytes, and names the condition as the
+ICC's registry of characterizations does.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def render(doc: Document, house: HouseStyle) -> bytes:
         for intent in written.catalog["OutputIntents"]:
             intent["OutputConditionIdentifier"] = pydyf.String(condition)
             intent["Info"] = pydyf.String(condition)
+            intent["RegistryName"] = pydyf.String("http://www.color.org")
         metadata = written.objects[int(written.catalog["Metadata"].split()[0])]
         xmp = b"".join(metadata.stream)
         metadata.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}",
