@@ -253,7 +253,10 @@ class SqliteRegistry(Registry):
         return db
 
     def _check_integrity(self, cursor) -> None:
-        problems = [row[0] for row in cursor.execute("PRAGMA quick_check").fetchall()]
+        try:
+            problems = [row[0] for row in cursor.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as err:  # damaged where the check itself must read
+            problems = [str(err)]
         if problems != ["ok"]:
             raise RegistryError(f"the registry {self.location} is damaged ({problems[0]}): no "
                                 "number is handed out; restore it from a backup")
