@@ -261,7 +261,7 @@ def test_a_damaged_registry_hands_out_nothing_and_lists_in_one_line(tmp_path, ca
     assert main(reserve) == 1  # quick_check finds the damage (or opening it does)
     err = capsys.readouterr().err
     assert re.fullmatch(rf"briefing: error: (the registry {re.escape(str(path))} is damaged \(.*"
-                        "\): no number is handed out; restore it from a backup|cannot read the "
+                        r"\): no number is handed out; restore it from a backup|cannot read the "
                         rf"registry {re.escape(str(path))}: .*)\n", err), err
     assert main(["index", "list", "--registry", str(path)]) == 1
     err = capsys.readouterr().err
