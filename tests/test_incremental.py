@@ -238,3 +238,19 @@ def test_a_fifo_input_of_a_worker_is_never_read(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     assert cache.file_digest(fifo) is None
+
+
+def test_a_cache_entry_naming_a_file_outside_the_document_is_a_miss(two_languages):
+    """Only the source's folder (and the registry) hold a document's inputs: a manifest
+    naming another file, even unchanged, is a cache miss and that file is not read."""
+    source, out = two_languages
+    elsewhere = source.parent / "elsewhere.txt"
+    elsewhere.write_text("anything")
+    manifest = out / cache.MANIFEST
+    data = json.loads(manifest.read_text())
+    entry = next(entry for entry in data["outputs"].values() if "other" in entry["source"])
+    entry["extra"].append(str(elsewhere))
+    entry["inputs"][str(elsewhere)] = cache.file_digest(elsewhere)
+    manifest.write_text(json.dumps(data))
+    summary = build(source, out)
+    assert [result.job.source.parent.name for result in summary.built] == ["other"]

@@ -253,10 +253,15 @@ class SqliteRegistry(Registry):
         return db
 
     def _check_integrity(self, cursor) -> None:
-        problems = [row[0] for row in cursor.execute("PRAGMA quick_check").fetchall()]
+        try:
+            problems = [row[0] for row in cursor.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as err:  # damaged where the check itself must read
+            problems = [str(err)]
         if problems != ["ok"]:
-            raise RegistryError(f"the registry {self.location} is damaged ({problems[0]}): no "
-                                "number is handed out; restore it from a backup")
+            detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
+            detail = detail if len(detail) <= 100 else detail[:99] + "…"
+            raise RegistryError(f"the registry {self.location} is damaged ({detail}): no number "
+                                "is handed out; restore it from a backup")
 
     @contextmanager
     def _transaction(self):
@@ -296,7 +301,8 @@ class SqliteRegistry(Registry):
             holders = ", ".join(_holders(self.location)) or "another process"
             return RegistryError(f"the registry {self.location} is locked by {holders}, still "
                                  f"after {BUSY_SECONDS} s: try again when it has finished")
-        return RegistryError(f"cannot read the registry {self.location}: {err}")
+        return RegistryError(f"cannot read the registry {self.location}: "
+                             f"{' '.join(str(err).split())}")
 
 
 def _holders(path: str) -> list[str]:

@@ -401,7 +401,8 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
     for job in jobs:
         if not job.fmt:
             todo.append(job)
-        elif not force and manifest.fresh(job.source, job.fmt, job.house, job.options):
+        elif not force and manifest.fresh(job.source, job.fmt, job.house, job.options,
+                                          job.registry):
             summary.skipped.append(job)
             summary.outputs[job] = job.out / manifest.entry(job.source, job.fmt)[0]
             if verbosity > 0:

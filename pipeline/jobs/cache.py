@@ -134,12 +134,20 @@ class Manifest:
                 return name, entry
         return None
 
-    def fresh(self, source: Path, fmt: str, house: Path, options: dict) -> bool:
-        """Whether the recorded output exists as written and its inputs are unchanged."""
+    def fresh(self, source: Path, fmt: str, house: Path, options: dict,
+              registry: str | None = None) -> bool:
+        """Whether the recorded output exists as written and its inputs are unchanged. The
+        inputs found on loading lie in the source's folder (or are the `registry` file): a
+        manifest naming any other file is a miss, and that file is never read."""
         found = self.entry(source, fmt)
         if not found:
             return False
         name, entry = found
+        folder = os.path.dirname(os.path.abspath(source))
+        allowed = {os.path.abspath(registry)} if registry else set()
+        if not all(os.path.commonpath([folder, os.path.abspath(path)]) == folder
+                   or os.path.abspath(path) in allowed for path in entry["extra"]):
+            return False
         extra = [Path(path) for path in entry["extra"]]
         return (entry["options"] == options
                 and self.digest(self.out / name) == entry["output"]
