@@ -13,7 +13,6 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import etree, html
-from playwright.sync_api import sync_playwright
 
 import validators
 from conftest import SAMPLE
@@ -21,7 +20,6 @@ from pipeline.commands.cli import main
 from pipeline.house import style as houses
 from pipeline.site import publish
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BASE = "https://library.example.org/"
 SAMPLE_PAGE = "en/documents/ior53/0412/2025/en/"
 
@@ -103,17 +101,6 @@ def served(library):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (.ci/run installs it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 def _document_pages(library: Path) -> set[str]:
