@@ -193,3 +193,8 @@ def test_a_worker_killed_mid_job_loses_nothing(scheduler, tmp_path):
     assert not list((tmp_path / "out").rglob("*.tmp"))
     manifest = batch.Manifest(tmp_path / "out")
     assert all(manifest.fresh(job.source, "pdf", job.house, job.options) for job in jobs)
+
+
+def test_a_worker_running_other_code_refuses_the_unit():
+    with pytest.raises(RuntimeError, match="install the same version on every worker"):
+        cluster._run({"code": "0" * 64, "jobs": [], "folder": "/", "files": {}}, {}, None)

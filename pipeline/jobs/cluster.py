@@ -28,14 +28,16 @@ import tempfile
 import threading
 from collections import deque
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .. import limits
+from .. import __version__, limits
 from ..errors import SourceError, shown
 from ..files import read_inside, write_atomic
 from . import batch
+from .cache import PIPELINE
 
 CONNECT_SECONDS = 10
 INSTALL = "pip install 'briefing[cluster]'"
@@ -191,7 +193,17 @@ def _parcel(unit: list[batch.Job]) -> dict:
                     path, folder, limits.IMAGE_BYTES, "file")
             except SourceError:
                 continue
-    return {"jobs": unit, "folder": os.path.abspath(folder), "files": files}
+    return {"jobs": unit, "folder": os.path.abspath(folder), "files": files, "code": code()}
+
+
+@lru_cache(maxsize=1)
+def code() -> str:
+    """The SHA-256 of this pipeline's code: a worker runs units only of the code it runs."""
+    digest = hashlib.sha256()
+    for path in sorted(PIPELINE.rglob("*.py")):
+        digest.update(f"{path.relative_to(PIPELINE).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # The worker's side ----------------------------------------------------------------------
@@ -220,6 +232,10 @@ def _house(parcel: dict) -> Path:
 
 def _run(parcel: dict, house: dict, registry: batch.RegistryCopy | None) -> list:
     """Run one unit on this worker: [(result, output bytes or None)], in our paths."""
+    if parcel["code"] != code():
+        raise RuntimeError(f"the worker runs other briefing code ({__version__}, "
+                           f"{code()[:12]}) than this machine ({parcel['code'][:12]}): install "
+                           "the same version on every worker")
     if multiprocessing.current_process().daemon:
         raise RuntimeError("the Dask worker cannot start the process that builds: start "
                            "workers with DASK_DISTRIBUTED__WORKER__DAEMON=False")
