@@ -158,8 +158,13 @@ def _deliver(result: batch.Result, data: bytes | None) -> None:
         result.output, result.error = None, (f"{shown(result.job.source)}: error: the output "
                                              "came back damaged from the cluster")
         return
-    result.output = result.job.out / result.output
-    write_atomic(result.output, data)
+    target = result.job.out / result.output
+    try:
+        write_atomic(target, data)
+    except OSError as err:
+        result.output, result.error = None, f"{shown(target)}: error: cannot write: {err.strerror}"
+        return
+    result.output = target
 
 
 # What goes to a worker ------------------------------------------------------------------
