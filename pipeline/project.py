@@ -6,7 +6,9 @@ Its settings, all optional: `source` (the document folders, default `source`), `
 (default `output`), `style` (a house style: a folder of the project, or the name of a style
 shipped with briefing; default `amnesty`), `registry` (an SQLite file of the project or a
 `postgresql://` URL; default `registry.sqlite3`) and `site` (where `briefing site` writes the
-document library; default `site`).
+document library; default `site`). Without a default: `scheduler`, the address of a Dask
+scheduler to build on (`briefing build --scheduler`), and `tls_ca`, `tls_cert`, `tls_key`, the
+certificate files (relative to the project) for a `tls://` one.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from pathlib import Path
 CONFIG = "briefing.toml"
 DEFAULTS = {"source": "source", "output": "output", "style": "amnesty",
             "registry": "registry.sqlite3", "site": "site"}
+OPTIONAL = ("scheduler", "tls_ca", "tls_cert", "tls_key")
+TLS = {"ca": "tls_ca", "cert": "tls_cert", "key": "tls_key"}
 
 
 class ProjectError(Exception):
@@ -52,6 +56,21 @@ class Project:
         """A file path (absolute) or a `postgresql://` URL."""
         setting = self.settings["registry"]
         return setting if is_url(setting) else str(self.root / setting)
+
+    @property
+    def scheduler(self) -> str | None:
+        return self.settings.get("scheduler")
+
+    @property
+    def tls(self) -> dict[str, str] | None:
+        """The certificate files for a `tls://` scheduler (`ca`, `cert`, `key`), or None."""
+        given = {name: self.settings.get(key) for name, key in TLS.items()}
+        if not any(given.values()):
+            return None
+        missing = [TLS[name] for name, value in given.items() if not value]
+        if missing:
+            raise ProjectError(f"{self.config}: error: TLS also needs {', '.join(missing)}")
+        return {name: str(self.root / value) for name, value in given.items()}
 
 
 def is_url(location: str) -> bool:
@@ -93,11 +112,12 @@ def _toml(path: Path) -> dict:
 
 def _settings(table: dict, path: Path) -> dict:
     for key, value in table.items():
-        if key not in DEFAULTS:
-            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+        if key not in DEFAULTS and key not in OPTIONAL:
+            known = [*DEFAULTS, *OPTIONAL]
+            close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ProjectError(f"{path}: error: unknown setting '{key}'{hint} (settings: "
-                               f"{', '.join(DEFAULTS)})")
+                               f"{', '.join(known)})")
         if not isinstance(value, str) or not value.strip():
             raise ProjectError(f"{path}: error: '{key}' must be a non-empty string")
     return {**DEFAULTS, **table}

@@ -109,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
                                  help="output folder (default: the project's, output/)")
             command.add_argument("--force", action="store_true",
                                  help="rebuild up-to-date outputs too")
+        if name == "build":
+            command.add_argument("--scheduler", metavar="ADDRESS",
+                                 help="build on the Dask cluster of this scheduler (default: "
+                                      "the project's `scheduler`, else on this machine)")
     preflight = commands.add_parser(
         "preflight", help="check built PDFs as a production editor does before they go out",
         parents=[common, styled, verbosity],
@@ -260,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             documents, houses.HouseStyle(where.house).identifiers, registry)
         return 1 if summary.failed or not checked else 0
     jobs = batch.plan(sources, formats, out, where.house, registry)
+    if args.command == "build" and (args.scheduler or where.project.scheduler):
+        return _build_on_cluster(jobs, args, where.project, debug, verbosity)
     summary = batch.run(jobs, args.jobs, args.force, debug=debug, verbosity=verbosity)
     print(summary)
     if args.command == "build":
@@ -267,6 +273,23 @@ def main(argv: list[str] | None = None) -> int:
     from . import live
 
     return live.watch(paths, langs, formats, out, args.jobs, where.house, registry)
+
+
+def _build_on_cluster(jobs, args, project: projects.Project, debug: bool,
+                      verbosity: int) -> int:
+    from ..jobs import batch, cluster
+
+    address = args.scheduler or project.scheduler
+    try:
+        connected = cluster.Cluster(address, project.tls)
+    except (cluster.ClusterError, projects.ProjectError) as err:
+        print(f"briefing: error: {err}", file=sys.stderr)
+        return 1
+    with connected:
+        summary = batch.run(jobs, force=args.force, debug=debug, verbosity=verbosity,
+                            remote=connected.execute)
+    print(summary)
+    return 1 if summary.failed else 0
 
 
 def _nothing_found(paths: list[Path], langs: list[str]) -> str:

@@ -61,6 +61,30 @@ class Job:
         return {"house": str(self.house)}
 
 
+@dataclass(frozen=True)
+class RegistryCopy:
+    """A registry's entries read once, for workers that cannot reach it (on a cluster):
+    `location` and `digest` as the manifest records the registry (`?`: not a file)."""
+    location: str
+    digest: str | None
+    entries: dict
+
+    @classmethod
+    def of(cls, location: str) -> RegistryCopy | None:
+        from ..house import registry as registries
+
+        opened = registries.open_for_reading(location)
+        if opened is None:
+            return None
+        with opened:
+            entries = {entry.index: entry for entry in opened.entries()}
+        path = os.path.abspath(location)
+        return cls(path, file_digest(path) if os.path.isfile(path) else "?", entries)
+
+    def get(self, index):
+        return self.entries.get(index)
+
+
 @dataclass
 class Result:
     job: Job
@@ -95,12 +119,13 @@ def default_workers() -> int:
 
 # The worker's side ----------------------------------------------------------------------
 
-def work(jobs: list[Job], seconds: float, memory: int) -> list[Result]:
+def work(jobs: list[Job], seconds: float, memory: int,
+         registry: RegistryCopy | None = None) -> list[Result]:
     """The unit of work: the jobs of one source, each within `seconds` and `memory` bytes.
     The source is loaded and checked once (within the first job's limits), then each job
     writes one output atomically or, for a check, checks a translation's structure against
-    its original."""
-    loaded: list = []  # the document, or the error loading it raised: for every job
+    its original. A `registry` copy stands for the jobs' registry."""
+    loaded: list = [registry]  # then the document, or the error loading it raised
     return [_held(job, seconds, memory, loaded) for job in jobs]
 
 
@@ -140,14 +165,16 @@ def _doing(job: Job) -> str:
 def _load(job: Job, loaded: list):
     """The document of `job.source`, loaded by the first of its jobs; the inputs found
     beside it, hashed before loading reads them (an edit during the build shows); the
-    registry's titles, if it has one. What loading raised, it raises for every job."""
+    registry's titles, if it has one (or a copy of it is `loaded[0]`). What loading raised,
+    it raises for every job."""
     from ..house import registry as registries
 
-    if not loaded:
+    if len(loaded) == 1:
         found = ({path: file_digest(path) for path in _found_inputs(job.source)}
                  if job.fmt else {})
-        opened = registries.open_for_reading(job.registry) if job.registry else None
-        numbers = _Titles(opened) if opened else None
+        copy = loaded[0]
+        opened = registries.open_for_reading(job.registry) if job.registry and not copy else None
+        numbers = _Titles(copy or opened) if copy or opened else None
         try:
             doc = build.load(job.source, build.house_style(job.house), numbers)
             loaded.append((doc, found, numbers))
@@ -157,9 +184,9 @@ def _load(job: Job, loaded: list):
         finally:
             if opened:
                 opened.close()
-    if isinstance(loaded[0], BaseException):
-        raise loaded[0]
-    return loaded[0]
+    if isinstance(loaded[1], BaseException):
+        raise loaded[1]
+    return loaded[1]
 
 
 def _work(job: Job, result: Result, loaded: list) -> None:
@@ -192,8 +219,10 @@ def _work(job: Job, result: Result, loaded: list) -> None:
     result.extra = {os.path.abspath(path): found[path] if path in found else file_digest(path)
                     for path in _inputs_of(doc)}
     if numbers and numbers.used:  # a title came from the registry: an input (a PostgreSQL
-        registry = os.path.abspath(job.registry)  # one cannot be hashed: always rebuild)
-        result.extra[registry] = file_digest(registry) if os.path.isfile(registry) else "?"
+        copy = loaded[0]  # one cannot be hashed: always rebuild)
+        registry = copy.location if copy else os.path.abspath(job.registry)
+        result.extra[registry] = (copy.digest if copy else file_digest(registry)
+                                  if os.path.isfile(registry) else "?")
 
 
 def _preflight(job: Job, doc, house, result: Result) -> None:
@@ -279,10 +308,11 @@ class Workers:
     def __len__(self) -> int:
         return len(self._lanes)
 
-    def submit(self, lane: int, jobs: list[Job], seconds: float, memory: int):
+    def submit(self, lane: int, jobs: list[Job], seconds: float, memory: int,
+               registry: RegistryCopy | None = None):
         if self._lanes[lane] is None:
             self._lanes[lane] = worker_process(self.formats)
-        return self._lanes[lane].submit(work, jobs, seconds, memory)
+        return self._lanes[lane].submit(work, jobs, seconds, memory, registry)
 
     def replace(self, lane: int) -> int | None:
         """Kill the worker of `lane` (it is stuck, dead or spent): its next job gets a fresh
@@ -320,9 +350,10 @@ def units(jobs: list[Job]) -> list[list[Job]]:
 
 
 def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
-            pool: Workers | None = None) -> None:
+            pool: Workers | None = None, registry: RegistryCopy | None = None) -> None:
     """Run `jobs`, calling `done` as each finishes: one source's in this process, several
-    sources' in `workers` new processes or in the caller's warm `pool`."""
+    sources' in `workers` new processes or in the caller's warm `pool` (with a `registry`
+    copy standing for the jobs' registry)."""
     todo = units(jobs)
     if not todo:
         return
@@ -342,7 +373,7 @@ def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
     while waiting or running:
         while waiting and free:
             lane, (unit, retried) = free.pop(), waiting.popleft()
-            future = pool.submit(lane, unit, seconds, memory)
+            future = pool.submit(lane, unit, seconds, memory, registry)
             deadline = time.monotonic() + len(unit) * seconds + 2 * limits.GRACE
             running[future] = (lane, unit, retried, deadline)
         timeout = max(0.0, min(entry[3] for entry in running.values()) - time.monotonic())
@@ -386,12 +417,13 @@ def plan(sources: Iterable[Path], formats: Iterable[str | None], out: Path | Non
 
 def run(jobs: list[Job], workers: int | None = None, force: bool = False,
         progress: bool | None = None, pool: Workers | None = None,
-        debug: bool = False, verbosity: int = 0) -> Summary:
+        debug: bool = False, verbosity: int = 0,
+        remote: Callable[[list[Job], Callable[[Result], None]], None] | None = None) -> Summary:
     """Build the jobs' outputs that are out of date (all with `force`), or check their
     sources, reporting as they go: a progress bar on a terminal, plain lines otherwise
     (`verbosity` -1: errors only; 1: also each job's time and the outputs skipped). All
     jobs share one output folder. Workers are started for the run, unless a warm `pool` is
-    given."""
+    given, or the jobs go to a `remote` executor (`cluster.Cluster.execute`)."""
     start = time.perf_counter()
     summary = Summary()
     if not jobs:
@@ -427,7 +459,10 @@ def run(jobs: list[Job], workers: int | None = None, force: bool = False,
                                         result.digest, inputs[job], result.extra)
                     report(result)
 
-                execute(todo, workers or default_workers(), done, pool)
+                if remote:
+                    remote(todo, done)
+                else:
+                    execute(todo, workers or default_workers(), done, pool)
     finally:
         if manifest:
             manifest.save()
