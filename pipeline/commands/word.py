@@ -16,9 +16,6 @@ from ..errors import SourceError
 from ..files import write_atomic
 from ..house.style import HouseStyle
 from ..readers import frontmatter
-from ..translation import check
-from ..writers import markdown as markdown_writer
-from ..jobs import build, word_import
 
 
 def add_parser(commands) -> None:
@@ -43,6 +40,9 @@ def add_parser(commands) -> None:
 
 
 def run(args, house_folder: Path, sources: Path) -> int:
+    from ..jobs import word_import
+    from ..writers import markdown as markdown_writer
+
     if bool(args.document) == bool(args.slug):
         print("briefing: error: import takes either a document folder DOC or --slug SLUG",
               file=sys.stderr)
@@ -102,6 +102,9 @@ def paragraph_diff(old: str, new: str, name: str) -> list[str]:
 
 def _checked(target: Path, house: HouseStyle) -> int:
     """Whether the written source loads, and for a translation its structure check."""
+    from ..jobs import build
+    from ..translation import check
+
     try:
         build.load(target, house)
         errors = check.structure(target, house)
