@@ -19,7 +19,7 @@ from conftest import BIB, MINIMAL, ROOT, SAMPLE, write_doc
 from pipeline import limits
 from pipeline.jobs import batch, cache
 from pipeline.house import style as house
-from pipeline.writers import FORMATS
+from pipeline.writers import DEFAULT_FORMATS
 from pipeline.commands.cli import main
 
 pytestmark = pytest.mark.e2e  # real worker processes: make test-all
@@ -55,7 +55,7 @@ def two_languages(tmp_path):
 
 def build(source: Path, out: Path, *options: str) -> batch.Summary:
     sources = sorted(source.rglob("*.md"))
-    return batch.run(batch.plan(sources, FORMATS, out, house.locate()), *options)
+    return batch.run(batch.plan(sources, DEFAULT_FORMATS, out, house.locate()), *options)
 
 
 def test_no_change_rebuild_skips_everything_without_importing_the_renderer(two_languages):
@@ -97,7 +97,7 @@ def test_style_edit_rebuilds_what_depends_on_it(two_languages, tmp_path):
     source, out = two_languages
     style = tmp_path / "style"
     shutil.copytree(house.locate(), style)
-    jobs = batch.plan(sorted(source.rglob("*.md")), FORMATS, out, style)
+    jobs = batch.plan(sorted(source.rglob("*.md")), DEFAULT_FORMATS, out, style)
     assert len(batch.run(jobs).built) == 9  # another house style is another option
 
     def formats_rebuilt(path: str, old: str, new: str) -> list[str]:
@@ -112,12 +112,13 @@ def test_style_edit_rebuilds_what_depends_on_it(two_languages, tmp_path):
     assert formats_rebuilt("print.css", "}", "}\n/* edited */") == ["pdf"]
     assert formats_rebuilt("docx.yaml", "\n", "\n# edited\n") == ["docx"]
     assert formats_rebuilt("screen.css", "}", "}\n/* edited */") == ["html"]
-    assert formats_rebuilt("tokens.yaml", "\n", "\n# edited\n") == sorted(FORMATS)
-    assert formats_rebuilt("labels.yaml", "\n", "\n# edited\n") == sorted(FORMATS)
+    assert formats_rebuilt("tokens.yaml", "\n", "\n# edited\n") == sorted(DEFAULT_FORMATS)
+    assert formats_rebuilt("labels.yaml", "\n", "\n# edited\n") == sorted(DEFAULT_FORMATS)
     (style / "templates" / "extra.html.j2").write_text("{# a new template #}")
     assert sorted({result.job.fmt for result in batch.run(jobs).built}) == ["html", "pdf"]
     (style / "fonts" / "OFL.txt").write_text("edited")  # fonts/: the DOCX embeds them too
-    assert sorted({result.job.fmt for result in batch.run(jobs).built}) == sorted(FORMATS)
+    rebuilt_formats = {result.job.fmt for result in batch.run(jobs).built}
+    assert sorted(rebuilt_formats) == sorted(DEFAULT_FORMATS)
 
 
 def test_a_translation_depends_on_its_original_and_sync_record(tmp_path):
