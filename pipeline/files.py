@@ -15,6 +15,8 @@ import secrets
 import stat
 from pathlib import Path
 
+import yaml
+
 from .errors import SourceError
 from .model import Location
 
@@ -102,3 +104,10 @@ def write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def trusted_yaml(path: Path):
+    """The data of a YAML file of the house style (trusted, unlike sources), through libyaml's
+    safe loader where PyYAML has it: the pure-Python one took half of a no-change build."""
+    return yaml.load(path.read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

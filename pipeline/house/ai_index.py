@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from ..files import trusted_yaml
 from .locale import locale
 
 _PRINTED = r"""
@@ -119,7 +118,7 @@ class IndexScheme:
     registered = True
 
     def __init__(self, path: Path, url: str | None = None):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = trusted_yaml(path)
         self.path = path
         self.url_pattern = url
         self._series_names: dict[str, dict[str, str]] = {

@@ -8,10 +8,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from markupsafe import Markup, escape
 
 from .. import styles
+from ..files import trusted_yaml
 from ..errors import LayoutError, warn
 from . import identifiers, locale
 
@@ -25,14 +25,14 @@ DEFAULT = "amnesty"
 class HouseStyle:
     def __init__(self, root: Path):
         self.root = root.resolve()
-        settings = yaml.safe_load((self.root / "house.yaml").read_text(encoding="utf-8"))
+        settings = trusted_yaml(self.root / "house.yaml")
         self.organisation: str = settings["organisation"]
         self.units: dict = settings.get("units", {})
         self.identifier_settings: dict = settings.get("identifier") or {}
         self.identifiers = identifiers.load(self.identifier_settings, self.root)
         self.site: dict = settings.get("site") or {}  # the document library's settings
-        self._labels: dict = yaml.safe_load((self.root / "labels.yaml").read_text(encoding="utf-8"))
-        self.tokens: dict = yaml.safe_load((self.root / "tokens.yaml").read_text(encoding="utf-8"))
+        self._labels: dict = trusted_yaml(self.root / "labels.yaml")
+        self.tokens: dict = trusted_yaml(self.root / "tokens.yaml")
         self._warned: dict[str, set] = {}
 
     def labels(self, lang: str) -> dict:
