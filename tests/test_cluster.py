@@ -1,5 +1,6 @@
-"""Building on a Dask cluster: a real scheduler and two workers on 127.0.0.1 (e2e) build the
-same bytes as a local build, report a document's error at its line while the others build,
+"""Building on a Dask cluster: a real scheduler and two workers on 127.0.0.1 (e2e), the
+workers unable to read the source folders (Landlock, `confined.py`), build the same bytes as
+a local build, report a document's error at its line while the others build,
 lose nothing to a worker killed mid-job and get nothing to do on a rebuild with no change; an
 address off this machine without TLS, and a scheduler that does not answer, are one-line
 errors (in-process)."""
@@ -16,13 +17,16 @@ from pathlib import Path
 
 import pytest
 
+import confined
 from conftest import MINIMAL, SAMPLE, write_doc
-from pipeline import project as projects
+import pipeline
+from pipeline import project as projects, styles
 from pipeline.commands.cli import main
 from pipeline.house import style as house
 from pipeline.jobs import batch, cluster
 
 DASK = Path(sys.executable).parent / "dask"
+CODE = [Path(package.__path__[0]).resolve() for package in (pipeline, styles)]  # our package
 
 
 def outputs(out: Path) -> dict[str, bytes]:
@@ -100,24 +104,38 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _readable() -> list[str]:
+    """What a worker may read: the system, Python, the installed packages and our code,
+    nothing of the repository's documents nor of the tests' folders."""
+    system = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys"]
+    return [*system, sys.prefix, sys.base_prefix, *map(str, CODE)]
+
+
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory):
     """`dask scheduler` and two `dask worker` processes on 127.0.0.1, each in a folder of its
-    own (no working folder, no file in common with the client); their address."""
+    own. With Landlock (Linux 5.13+), the workers can read nothing but the system, Python and
+    our code, and write only in their own folder: no source folder; their address."""
     address = f"tcp://127.0.0.1:{_free_port()}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     started = []
 
-    def start(*args: str) -> None:
-        started.append(subprocess.Popen([str(DASK), *args], cwd=tmp_path_factory.mktemp("dask"),
-                                        env=env, start_new_session=True,
+    def start(*args: str, confine: bool = False) -> None:
+        folder = tmp_path_factory.mktemp("dask")
+        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "TMPDIR": str(folder),
+               "HOME": str(folder)}
+        command = [str(DASK), *args]
+        if confine and confined.abi():
+            command = [sys.executable, confined.__file__, *(f"--read={path}" for path in
+                                                             _readable()),
+                       f"--write={folder}", "--write=/dev", "--", *command]
+        started.append(subprocess.Popen(command, cwd=folder, env=env, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     start("scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
           "--no-dashboard")
     for _ in range(2):
-        start("worker", address, "--nworkers", "1", "--nthreads", "1",
-                       "--no-dashboard", "--local-directory", "work")
+        start("worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
+              "--local-directory", "work", confine=True)
     from distributed import Client
 
     with Client(address, timeout=60) as client:
@@ -126,6 +144,21 @@ def scheduler(tmp_path_factory):
     for process in started:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+@pytest.mark.e2e
+def test_the_workers_cannot_read_the_source_folder(scheduler, tmp_path):
+    if not confined.abi():
+        pytest.skip("this kernel has no Landlock to confine the workers")
+    from distributed import Client
+
+    write_doc(tmp_path / "source" / "a")
+    with Client(scheduler) as client:
+        for path in (SAMPLE / "en.md", tmp_path / "source" / "a" / "en.md"):
+            with pytest.raises(PermissionError):
+                client.run(open, str(path), "rb")
+        assert all("cluster.py" in names
+                   for names in client.run(os.listdir, str(CODE[0] / "jobs")).values())
 
 
 @pytest.mark.e2e
