@@ -1,6 +1,4 @@
 """`python -m pipeline`: the `briefing` command."""
-import sys
+from .commands.cli import command
 
-from .commands.cli import main
-
-sys.exit(main())
+command()
