@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLE, write_doc
+from pipeline import model as m, store
 from pipeline.commands.cli import main
 from pipeline.jobs import build
-from pipeline.writers import html, store
+from pipeline.writers import html
 
 
 def digests(out: Path) -> dict[str, str]:
@@ -159,3 +160,20 @@ def test_weasyprint_is_imported_without_running_a_compiler():
     (ours, libraries), (theirs, same) = (ast.literal_eval(line) for line in (shown, plain))
     assert ours == ["/sbin/ldconfig"] and "gcc" in " ".join(theirs)
     assert libraries == same and any("pango" in name for name in libraries)
+
+
+def test_a_bibliography_and_its_citations_are_kept_as_citeproc_formats_them(tmp_path,
+                                                                            house_style,
+                                                                            monkeypatch):
+    from pipeline.transforms import citations
+
+    made = [build.load(SAMPLE / f"{lang}.md", house_style) for lang in ("en", "fr", "ar")]
+    with store.kept_in(tmp_path):
+        assert [build.load(SAMPLE / f"{lang}.md", house_style)
+                for lang in ("en", "fr", "ar")] == made
+        monkeypatch.setattr(citations, "_entries", None)  # from the cache now, or a TypeError
+        monkeypatch.setattr(citations, "_cited", None)
+        assert [build.load(SAMPLE / f"{lang}.md", house_style)
+                for lang in ("en", "fr", "ar")] == made
+    assert any(isinstance(node, m.Link) for note in made[0].notes  # formatted, not empty
+               for node in note.blocks[0].children)

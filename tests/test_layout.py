@@ -12,7 +12,7 @@ import pipeline
 PACKAGE = Path(pipeline.__file__).parent
 # Lowest first: a module may import from its own layer and the layers before it.
 LAYERS = [
-    {"pipeline", "model", "errors", "limits", "files", "project", "styles"},
+    {"pipeline", "model", "errors", "limits", "files", "store", "project", "styles"},
     {"house"},
     {"readers"},
     {"translation"},

@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from .. import limits
+from .. import limits, store
 from ..errors import LayoutError, SourceError, shown
 from ..files import write_atomic
-from ..writers import FORMATS, PRINTED, render, store
+from ..writers import FORMATS, PRINTED, render
 from . import build
 from .cache import Manifest, file_digest
 
@@ -133,7 +133,8 @@ def _held(job: Job, seconds: float, memory: int, loaded: list) -> Result:
     start, stderr, result = time.perf_counter(), io.StringIO(), Result(job)
     with contextlib.redirect_stderr(stderr):
         try:
-            with limits.held_to(seconds, memory):
+            cache = job.out / store.FOLDER if job.out else None
+            with limits.held_to(seconds, memory), store.kept_in(cache):
                 _work(job, result, loaded)
         except SourceError as err:
             result.error = str(err)
@@ -212,8 +213,7 @@ def _work(job: Job, result: Result, loaded: list) -> None:
         result.error = "\n".join(check.structure(job.source, house)) or None
         return
     target = build.output_path(doc, house, job.out, job.fmt)
-    with store.kept_in(job.out / store.FOLDER):
-        data = render(doc, house, job.fmt)
+    data = render(doc, house, job.fmt)
     write_atomic(target, data)
     result.output, result.digest = target, hashlib.sha256(data).hexdigest()
     result.extra = {os.path.abspath(path): found[path] if path in found else file_digest(path)

@@ -27,23 +27,17 @@ What falls short:
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
 from functools import cache
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
-from citeproc import (PRIMARY_DIALECTS, Citation, CitationItem, CitationStylesBibliography,
-                      CitationStylesStyle, Locator)
-from citeproc.source.json import CiteProcJSON
-from pylatexenc.latex2text import LatexNodes2Text
-
 from ..errors import SourceError, warn
 from ..house import locale
-from .. import files, limits, model as m
+from .. import files, limits, model as m, store
 from ..model import CiteItem, Emph, Inline, Link, Location, Strong, Text
 from .tree import map_inlines
 
@@ -74,15 +68,28 @@ _LOCATOR_LABELS = {alias: label for label, aliases in {
     "figure": "fig figs figure figures",
     "line": "l ll line lines",
 }.items() for alias in aliases.split()}
-_LATEX = LatexNodes2Text()
-# bibtexparser logs each block it fails to parse; we report the first one as a SourceError.
-logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 _LATEX_SPECIALS = re.compile(r"[\\{}~$%&#^_-]")
 
 
 def _latex(value: str) -> str:
     """Field text with LaTeX decoded (the decoder is slow: skip it for plain text)."""
-    return _LATEX.latex_to_text(value) if _LATEX_SPECIALS.search(value) else value
+    return _decoder().latex_to_text(value) if _LATEX_SPECIALS.search(value) else value
+
+
+@cache
+def _decoder():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text()
+
+
+@cache
+def _code() -> str:
+    """The part of a cache key for what this module and its libraries make."""
+    return " ".join([store.file_key(Path(__file__)), store.file_key(Path(locale.__file__)),
+                     store.library_key("bibtexparser"),
+                     store.library_key("citeproc", "_version.py"),
+                     store.library_key("pylatexenc", "version.py")])
 
 
 def resolve(doc: m.Document, context) -> None:
@@ -246,19 +253,31 @@ class Bibliography:
 
         Raises KeyError for a key that is not in the bibliography.
         """
-        # citeproc-py lower-cases ids: number the items instead of passing the keys.
-        source = CiteProcJSON([{**self._items[item.key], "id": str(n)}
-                               for n, item in enumerate(items)])
-        citation = Citation([CitationItem(str(n), **_cite_options(item))
-                             for n, item in enumerate(items)])
-        bibliography = CitationStylesBibliography(_style(style, lang), source, _Marked)
-        bibliography.register(citation)
-        inlines = _inlines(str(bibliography.cite(citation, None)))
+        sources = [self._items[item.key] for item in items]
+        cited = json.dumps([sources, [(item.prefix, item.locator) for item in items], lang])
+        key = (f"citation {hashlib.sha256(cited.encode()).hexdigest()} "
+               f"{store.file_key(style)} {_code()}")
+        marked = store.cached(key, lambda: _cited(sources, items, lang, style).encode())
+        inlines = _inlines(marked.decode())
         languages = {self._items[item.key].get("language") for item in items}
         if len(languages) == 1 and None not in languages \
                 and _primary(languages.pop()) != _primary(lang):
             return [m.Foreign(inlines, self._items[items[0].key]["language"])]
         return inlines
+
+
+def _cited(sources: list[dict], items: list[CiteItem], lang: str, style: Path) -> str:
+    """One citation of the CSL-JSON `sources` by citeproc-py, marked up as `_Marked`."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+    from citeproc.source.json import CiteProcJSON
+
+    # citeproc-py lower-cases ids: number the items instead of passing the keys.
+    source = CiteProcJSON([{**item, "id": str(n)} for n, item in enumerate(sources)])
+    citation = Citation([CitationItem(str(n), **_cite_options(item))
+                         for n, item in enumerate(items)])
+    bibliography = CitationStylesBibliography(_style(style, lang), source, _Marked)
+    bibliography.register(citation)
+    return str(bibliography.cite(citation, None))
 
 
 def _primary(lang: str) -> str:
@@ -275,17 +294,39 @@ def load_bibliography(path: Path, scheme, titles=None, folder: Path | None = Non
     document identifier of the house's `scheme`; `titles(index)`, if given, titles the
     entries that have one but no title."""
     text = files.read_text_inside(path, folder or path.parent, limits.SOURCE_BYTES, what, location)
+    key = f"bibliography {hashlib.sha256(text.encode()).hexdigest()} {_code()}"
+    entries = json.loads(store.cached(key, lambda: json.dumps(_entries(text, path)).encode()))
+    return Bibliography({key: _indexed(entry, path, scheme, titles)
+                         for key, entry in entries.items()},
+                        {key: Location(path, entry["line"]) for key, entry in entries.items()})
+
+
+def _entries(text: str, path: Path) -> dict[str, dict]:
+    """The entries of the BibTeX `text` (of the file `path`) by key: its CSL-JSON item, its
+    line, its type and, if it has one, its `index` field and that field's line."""
+    import bibtexparser
+    from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+
+    # bibtexparser logs each block it fails to parse; we report the first one as a SourceError.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
     library = bibtexparser.parse_string(
         text, append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
     if library.failed_blocks:
         block = library.failed_blocks[0]
         raise SourceError(Location(path, block.start_line + 1), _failure(block))
-    return Bibliography({entry.key: _csl_item(entry, path, scheme, titles) for entry in library.entries},
-                        {entry.key: Location(path, entry.start_line + 1)
-                         for entry in library.entries})
+    entries = {}
+    for entry in library.entries:
+        entries[entry.key] = {"item": _csl_item(entry, path), "line": entry.start_line + 1,
+                              "type": entry.entry_type}
+        if "index" in entry:
+            entries[entry.key]["index"] = [_latex(entry["index"]).strip(),
+                                           entry.fields_dict["index"].start_line + 1]
+    return entries
 
 
 def _failure(block) -> str:
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+
     if isinstance(block, DuplicateBlockKeyBlock):
         return (f"duplicate entry key '{block.key}' "
                 f"(first used on line {block.previous_block.start_line + 1})")
@@ -294,8 +335,9 @@ def _failure(block) -> str:
     return getattr(block.error, "abort_reason", None) or str(block.error)
 
 
-def _csl_item(entry: Entry, path: Path, scheme, titles=None) -> dict:
-    """The CSL-JSON item for a BibTeX entry (without its id)."""
+def _csl_item(entry, path: Path) -> dict:
+    """The CSL-JSON item for a bibtexparser entry, without its id and what its `index`
+    field gives (`_indexed`)."""
     def text(name: str) -> str:
         value = entry[name]
         return (value if name in _VERBATIM else _latex(value)).strip()
@@ -329,17 +371,25 @@ def _csl_item(entry: Entry, path: Path, scheme, titles=None) -> dict:
                 raise SourceError(where(name), f"{error}: write a language code such as 'en' "
                                   "or a biblatex language name such as 'english'") from None
             break
+    return item
+
+
+def _indexed(entry: dict, path: Path, scheme, titles=None) -> dict:
+    """The CSL-JSON item of one of `_entries`, with what its `index` field (a document
+    identifier of the house's `scheme`) gives: its number, address and registry title."""
+    item = dict(entry["item"])
     if "index" in entry:
+        text, line = entry["index"]
         try:
-            index = scheme.parse(text("index"))
+            index = scheme.parse(text)
         except ValueError as error:
-            raise SourceError(where("index"), str(error)) from None
+            raise SourceError(Location(path, line), str(error)) from None
         item["number"] = str(index)
         if scheme.url(index):
             item.setdefault("URL", scheme.url(index))
         if "title" not in item and titles and titles(index):
             item["title"] = titles(index)
-    if entry.entry_type == "misc" and "URL" in item and not {"publisher", "number"} & set(item):
+    if entry["type"] == "misc" and "URL" in item and not {"publisher", "number"} & set(item):
         item["type"] = "webpage"
     return item
 
@@ -380,8 +430,10 @@ def _cite_options(item: CiteItem) -> dict:
     return options
 
 
-def _locator(text: str) -> Locator:
+def _locator(text: str):
     """`p. 12`, `paras 4-5`, `art. 27`... as a citeproc locator; a bare number is a page."""
+    from citeproc import Locator
+
     match = re.fullmatch(r"([^\W\d]+|¶+)\.?\s*(.+)", text.strip())
     if match and match[1].lower() in _LOCATOR_LABELS:
         return Locator(_LOCATOR_LABELS[match[1].lower()], match[2])
@@ -390,8 +442,10 @@ def _locator(text: str) -> Locator:
 
 
 @cache
-def _style(path: Path, lang: str) -> CitationStylesStyle:
-    # "en" keeps the style's own default locale, en-GB.
+def _style(path: Path, lang: str):
+    """The CSL style in `path` for `lang` ("en" keeps the style's own default locale, en-GB)."""
+    from citeproc import PRIMARY_DIALECTS, CitationStylesStyle
+
     return CitationStylesStyle(str(path), locale=None if lang == "en"
                                else PRIMARY_DIALECTS.get(lang, lang))
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import fontTools
 import jinja2
 
-from . import store
+from .. import store
 from ..house.style import HouseStyle
 from ..model import Document
 from ..transforms.tree import images, map_inlines, plain_text

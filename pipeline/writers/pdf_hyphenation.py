@@ -11,7 +11,7 @@ import json
 
 import pyphen
 
-from . import store
+from .. import store
 
 
 def preload(lang: str) -> None:

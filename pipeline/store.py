@@ -1,7 +1,7 @@
-"""The writers' cache on disk: what is computed once per house style rather than per
-document (a font cut down to a page's characters, compiled templates, parsed hyphenation
-patterns) is kept in the build's `.briefing-cache/` folder, next to the manifest, for the
-next documents and the next runs.
+"""The build's cache on disk: what is computed once per house style or bibliography rather
+than per document (a font cut down to a page's characters, compiled templates, parsed
+hyphenation patterns, a bibliography's entries, a formatted citation) is kept in the build's
+`.briefing-cache/` folder, next to the manifest, for the next documents and the next runs.
 
 An entry is named by the SHA-256 of its key, which must name every input of the value (a
 file's content, not its path; the library's version), so a stale entry is never found. It
@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 from pathlib import Path
 from typing import Callable
 
-from ..files import write_atomic
+from .files import write_atomic
 
 FOLDER = ".briefing-cache"
 _folder: Path | None = None  # where the build in progress keeps its cache; None: nowhere
 
 
 @contextlib.contextmanager
-def kept_in(folder: Path):
-    """Keep what the writers cache in `folder` while the block runs."""
+def kept_in(folder: Path | None):
+    """Keep what is cached in `folder` (None: nowhere) while the block runs."""
     global _folder
     previous, _folder = _folder, folder
     try:
@@ -72,3 +73,10 @@ def _path(key: str) -> Path:
 def file_key(path: Path) -> str:
     """A file's part of a key: the SHA-256 of its bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def library_key(package: str, version_file: str = "__init__.py") -> str:
+    """An installed library's part of a key, found without importing it: the SHA-256 of the
+    file of its package that holds its version."""
+    return file_key(Path(importlib.util.find_spec(package).submodule_search_locations[0])
+                    / version_file)
