@@ -177,3 +177,22 @@ def test_a_bibliography_and_its_citations_are_kept_as_citeproc_formats_them(tmp_
                 for lang in ("en", "fr", "ar")] == made
     assert any(isinstance(node, m.Link) for note in made[0].notes  # formatted, not empty
                for node in note.blocks[0].children)
+
+
+def test_cffi_parses_the_types_weasyprint_asks_for_as_it_did():
+    """Each C type string in WeasyPrint's code, parsed with only its own type names declared,
+    is the type cffi's own parser gives."""
+    import re
+
+    import weasyprint
+    from weasyprint.text.ffi import ffi
+    from pipeline.writers import pdf  # noqa: F401  (applies pdf_libraries.parse_types_quickly)
+
+    quick = ffi._parser.parse_type_and_quals
+    assert hasattr(quick, "__wrapped__")  # applied over the cffi it was written for
+    code = "".join(path.read_text(encoding="utf-8")
+                   for path in Path(weasyprint.__file__).parent.rglob("*.py"))
+    types = set(re.findall(r"ffi\.new\(\s*'([^']+)'", code))
+    assert len(types) >= 8
+    for cdecl in types:
+        assert quick(cdecl) == quick.__wrapped__(ffi._parser, cdecl)

@@ -258,7 +258,6 @@ def _inputs_of(doc) -> list[Path]:
     translation, the original (whose front matter it inherits) and the sync record."""
     from ..transforms.citations import bibliography_path
     from ..transforms.tree import images
-    from ..translation import sync
 
     folder = doc.source.parent
     paths = [bibliography_path(doc)]
@@ -267,6 +266,8 @@ def _inputs_of(doc) -> list[Path]:
         if not url.scheme and url.path:
             paths.append(folder / unquote(url.path))
     if doc.meta.original:
+        from ..translation import sync
+
         paths += [folder / f"{doc.meta.original}.md", sync.record_path(doc.source)]
     return paths
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from PIL import Image as Pillow, ImageFile
 
 from .. import files, limits
 from ..errors import SourceError
@@ -60,6 +59,8 @@ def _raster_problem(data: bytes, kind: str) -> str | None:
     """Why these bytes are no usable PNG or JPEG, or None: the pixels are counted from the
     header, then the whole image is decoded, refusing a truncated one (which WeasyPrint, once
     imported, has Pillow accept in the whole process)."""
+    from PIL import Image as Pillow, ImageFile  # only for a document with an image
+
     truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():

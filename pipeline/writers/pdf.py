@@ -20,6 +20,7 @@ from . import html, pdf_libraries
 
 with pdf_libraries.found_by_ldconfig():
     import weasyprint
+pdf_libraries.parse_types_quickly()
 from weasyprint import HTML
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pikepdf
 from fontTools.ttLib import TTFont
 from weasyprint.formatting_structure.boxes import (FootnoteAreaBox, InlineReplacedBox,
                                                    LineBox, ReplacedBox, TextBox)
@@ -103,6 +102,8 @@ def badly_broken_words(document) -> set[str]:
 def file_findings(pdf: bytes, doc: m.Document) -> list[Finding]:
     """Fonts embedded, every link with a target, every note and every address in the notes
     there (as a link), metadata as in the front matter."""
+    import pikepdf  # for `briefing preflight` only: not imported by a build
+
     findings: list[Finding] = []
     uris: set[str] = set()
     with pikepdf.open(io.BytesIO(pdf)) as file:
