@@ -196,3 +196,16 @@ def test_cffi_parses_the_types_weasyprint_asks_for_as_it_did():
     assert len(types) >= 8
     for cdecl in types:
         assert quick(cdecl) == quick.__wrapped__(ffi._parser, cdecl)
+
+
+def test_a_fonts_characters_are_kept_for_the_word_writer(tmp_path, house_style, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    from pipeline.writers import docx
+
+    fonts = sorted((house_style.root / "fonts").glob("*.ttf"))[:2]
+    with store.kept_in(tmp_path):
+        made = [docx._characters.__wrapped__(path) for path in fonts]
+        monkeypatch.setattr(docx, "_code_points", None)  # from the cache now
+        assert [docx._characters.__wrapped__(path) for path in fonts] == made
+    assert made[0] == frozenset(map(chr, TTFont(fonts[0]).getBestCmap())) and len(made[0]) > 200

@@ -15,6 +15,7 @@ member dates, so the bytes depend only on the inputs.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from datetime import datetime, time
 from functools import cache
 
 import docx
-import yaml
+import fontTools
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileError,
@@ -35,8 +36,9 @@ from docx.text.paragraph import Paragraph
 
 from ..readers import images
 from ..house import locale
-from .. import model as m
+from .. import model as m, store
 from ..errors import SourceError, warn
+from ..files import trusted_yaml
 from ..house.style import HouseStyle
 from . import docx_fonts
 from .docx_notes import Footnotes, element as _el
@@ -685,15 +687,20 @@ def _drop_legacy_parts(document) -> None:
 
 @cache
 def _characters(path) -> frozenset[str]:
-    """The characters the font file at `path` has glyphs for."""
+    """The characters the font file at `path` has glyphs for (kept in the build's cache)."""
+    key = f"characters {store.file_key(path)} fontTools {fontTools.version}"
+    return frozenset(map(chr, json.loads(store.cached(key, lambda: _code_points(path)))))
+
+
+def _code_points(path) -> bytes:
     from fontTools.ttLib import TTFont
 
-    return frozenset(map(chr, TTFont(path, lazy=True).getBestCmap()))
+    return json.dumps(sorted(TTFont(path, lazy=True).getBestCmap())).encode()
 
 
 @cache
 def _style_spec(path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return trusted_yaml(path)
 
 
 def _fixed_dates(data: bytes, moment: datetime, stored: dict[str, bytes]) -> bytes:
