@@ -19,7 +19,6 @@ import contextlib
 import gc
 import hashlib
 import io
-import multiprocessing
 import os
 import signal
 import sys
@@ -27,11 +26,9 @@ import threading
 import time
 import traceback
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 from .. import limits, store
@@ -40,6 +37,9 @@ from ..files import write_atomic
 from ..writers import FORMATS, PRINTED, render
 from . import build
 from .cache import Manifest, file_digest
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -294,6 +294,9 @@ def collect_less() -> None:
 def worker_process(formats: Iterable[str] = FORMATS) -> ProcessPoolExecutor:
     """One worker process, forked from a forkserver that has the pipeline and the writers of
     `formats` loaded (safe beside threads, such as a progress bar's or a preview server's)."""
+    import multiprocessing  # here: a build of one source, in this process, needs no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, *(f"pipeline.writers.{FORMATS[name].module}"
                                                 for name in formats)])
@@ -368,6 +371,9 @@ def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
     if pool is None:
         with Workers(min(workers, len(todo)), {job.fmt for job in jobs if job.fmt}) as own:
             return execute(jobs, workers, done, own)
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     seconds, memory = limits.RENDER_SECONDS, limits.RENDER_MEMORY
     stopped = (f"the worker was stopped: over the {seconds:g} s time or "
                f"{memory // limits.MiB} MiB memory limit, or it crashed")
