@@ -77,7 +77,7 @@ class _Entry:
 def kept(old: str, new: str, labels: dict) -> str:
     """`new` (the writer's text of an imported Word file) written in the layout of `old`
     (the source it updates); its front matter is `new`'s. `labels`: the language's."""
-    typeset = typesetter(labels)
+    typeset = _remembered(typesetter(labels))
     source, writer = _parsed(old, labels, typeset), _parsed(new, labels, typeset)
     entries = _entries(source, writer, typeset)
     lines = writer.lines[:writer.head]
@@ -91,6 +91,21 @@ def kept(old: str, new: str, labels: dict) -> str:
     if result == old or _reads_as(result, writer, labels, typeset):
         return result
     return new
+
+
+def _remembered(typeset):
+    """`typeset` remembering the HTML of each text (the result's pieces are mostly the
+    source's or the writer's, checked again at the end)."""
+    known: dict[str, str] = {}
+
+    def remembered(text: str, references: dict | None = None) -> str:
+        if references:  # a reference link reads with the file's references
+            return typeset(text, references)
+        if text not in known:
+            known[text] = typeset(text)
+        return known[text]
+
+    return remembered
 
 
 def _parsed(text: str, labels: dict, typeset) -> _Parsed:
