@@ -547,8 +547,9 @@ def test_one_word_edited_in_a_wrapped_paragraph_changes_its_line(tmp_path, house
         ["We interviewed seventy people in four provinces, among them protesters,"])
 
 
-def test_a_line_that_grows_is_reflowed_to_the_paragraphs_width(tmp_path, house_style):
-    """Into as few lines as the width allows, of even lengths; the lines around unchanged."""
+def test_a_line_that_grows_is_reflowed_to_the_sources_width(tmp_path, house_style):
+    """Past the source's width (its longest line ending at a soft break, 79), into as few
+    lines as that allows, of even lengths; the lines around unchanged."""
     source = write_doc(tmp_path / "source" / "powers", laid_out("end"))
     data = edited(built(source, house_style), "dispersed without warning",
                   "dispersed by riot police without any warning or order to leave")
@@ -582,9 +583,8 @@ def test_a_note_added_in_word_goes_where_the_source_puts_its_notes(tmp_path, hou
     data = with_note(built(source, house_style), "and two former police officers.",
                      "A note added in Word.")
     old = source.read_text(encoding="utf-8")
-    # its call lengthens a line: re-flowed (see above); the new label is the next free one
-    called = old.replace(CALLING, "journalists, lawyers and two former police\n"
-                                  "officers.[^8][^5] Their accounts are")
+    # the new label is the next free one; its call's line is within the source's width (79)
+    called = old.replace(CALLING, CALLING.replace(".[^5]", ".[^8][^5]"))
     before, after = around
     assert imported(source, data, house_style) == called.replace(
         f"{before}\n\n{after}", f"{before}\n\n[^8]: A note added in Word.\n\n{after}")
@@ -619,6 +619,5 @@ def test_a_piece_that_would_read_otherwise_in_the_sources_wrapping_is_the_writer
     typeset = typesetter(house_style.labels("en"))
     new = "A line\\\nand the next one"
     assert markdown_layout.rewrapped(new, "A line  \nand the next", typeset) == new
-    assert markdown_layout.rewrapped("A longer first line and the next one", "A longer first "
-                                     "line\nand the next", typeset) == \
-        "A longer first line\nand the next one"  # the check passes
+    assert markdown_layout.rewrapped("A line and the next one", "A line\nand the next",
+                                     typeset) == "A line\nand the next one"  # read the same

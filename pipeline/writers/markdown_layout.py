@@ -18,11 +18,13 @@ line breaks as spaces (`typesetter`: wrapping is layout, not text).
   follow one another in the source, as they were.
 
 Wrapping of a changed piece: the source's line breaks are kept between the words the edit
-left alone, and only a line holding changed words is re-flowed, to the width of the piece's
-longest line in the source. Re-wrapping the whole piece to that width would move every later
-line of a paragraph for one longer word; keeping the unchanged lines gives a diff of the
-edited lines alone. A piece written otherwise than the writer wrote it, and the whole text,
-are checked to read as the writer's (by their HTML), else the writer's text is taken.
+left alone, and if the piece was wrapped, a line the edit made longer than the source's line
+width (its longest line of two words or more that ends at a soft break: a long address
+alone on its line is no width) is re-flowed, into as few lines as that allows. Re-wrapping
+the whole piece to that width would move every later line of a paragraph for one longer
+word; keeping the unchanged lines gives a diff of the edited lines alone. A piece written
+otherwise than the writer wrote it, and the whole text, are checked to read as the writer's
+(by their HTML), else the writer's text is taken.
 
 Written by hand: diff and merge tools work on lines or characters, and no Markdown library
 rewrites a document into the layout of another.
@@ -62,6 +64,7 @@ class _Parsed:
     lines: list[str]
     head: int  # the lines of the front matter
     pieces: list[_Piece]
+    width: int  # its line width (0: not wrapped; see the module's docstring)
 
 
 @dataclass
@@ -113,7 +116,7 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
     lines = text.split("\n")
     env: dict = {}
     tokens = markdown(labels["quotes"]).parse(text, env)
-    head, blocks, notes = 0, [], []
+    head, blocks, notes, width = 0, [], [], 0
     current, in_notes = None, False
     for token in tokens:
         if token.type == "front_matter":
@@ -133,6 +136,10 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
                     re.fullmatch(":{3,}", lines[current.end].strip()):
                 current.end += 1  # its closing line, which the plugin's map leaves out
             blocks.append(current)
+        if token.type == "inline" and token.map:  # its lines but the last end at a break
+            width = max([width] + [len(lines[n]) for n in range(token.map[0], token.map[1] - 1)
+                                   if not lines[n].endswith(("\\", "  "))
+                                   and len(lines[n].split()) > 1])  # a long address alone
         if token.type == "inline" and current is not None:
             current.calls += [child.meta["label"] for child in token.children or ()
                               if child.type == "footnote_ref" and child.meta.get("label")
@@ -153,7 +160,7 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
         if piece.kind != "lines":
             piece.key = typeset(_note_body(piece.text) if piece.label else piece.text,
                                 references)
-    return _Parsed(lines, head, pieces)
+    return _Parsed(lines, head, pieces, width)
 
 
 def _locate(note: _Piece, lines: list[str], head: int) -> None:
@@ -217,13 +224,13 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
             entries.append(_Entry(piece.text.split("\n"), n))
         elif piece.kind == "note":
             if piece.label in definitions:
-                entries.append(_Entry(_written(definitions[piece.label], piece, typeset), n,
-                                      label=piece.label))
+                entries.append(_Entry(_written(definitions[piece.label], piece, source,
+                                               typeset), n, label=piece.label))
         else:
             if n in pairs:
                 new = news[pairs[n]]
-                entries.append(_Entry(_written(new, piece, typeset), n, new.kind == piece.kind,
-                                      calls=new.calls))
+                entries.append(_Entry(_written(new, piece, source, typeset), n,
+                                      new.kind == piece.kind, calls=new.calls))
             pending, calls = inserted.get(n, []), piece.calls
     entries += [new_block(j) for j in pending]
     known = {p.label for p in source.pieces if p.kind == "note"}
@@ -238,8 +245,11 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
     return entries
 
 
-def _written(new: _Piece, old: _Piece, typeset) -> list[str]:
-    return (old.text if new.key == old.key else rewrapped(new.text, old.text, typeset)).split("\n")
+def _written(new: _Piece, old: _Piece, source: _Parsed, typeset) -> list[str]:
+    """The lines of `new` in the place of `old`, a piece of `source`."""
+    if new.key == old.key:
+        return old.text.split("\n")
+    return rewrapped(new.text, old.text, typeset, source.width).split("\n")
 
 
 def _paired(olds: list[_Piece], news: list[_Piece]) -> dict[int, int]:
@@ -311,10 +321,10 @@ def _gap(source: _Parsed, previous: _Entry, entry: _Entry) -> list[str]:
     return [""]
 
 
-def rewrapped(new: str, old: str, typeset) -> str:
+def rewrapped(new: str, old: str, typeset, width: int = 0) -> str:
     """`new` (a piece as the writer writes it) in the line wrapping of `old` (the piece it
     replaces): the breaks of `old` between words the edit left alone, changed lines re-flowed
-    to `old`'s width if `old` is wrapped. `new` itself if that would not read the same."""
+    to `width` if `old` is wrapped. `new` itself if that would not read the same."""
     old_words, old_spaces = _split(old)
     words, spaces = _split(new)
     wrapped = sum("\n" in s for s in old_spaces) > sum("\n" in s for s in spaces)
@@ -330,8 +340,7 @@ def rewrapped(new: str, old: str, typeset) -> str:
             spaces[at] = space  # a soft break, or a line break with the source's blank lines
     lines = _joined(words, spaces).split("\n")
     old_lines = old.split("\n")
-    if wrapped:
-        width = max(map(len, old_lines))
+    if wrapped and width:
         indents = Counter(space.split("\n")[-1] for space, word in zip(old_spaces, old_words[1:])
                           if "\n" in space and not _OPENS_BLOCK.match(word))
         indent = indents.most_common(1)[0][0] if indents else ""
