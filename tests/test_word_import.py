@@ -625,3 +625,21 @@ def test_a_piece_that_would_read_otherwise_in_the_sources_wrapping_is_the_writer
     assert markdown_layout.rewrapped(new, "A line  \nand the next", typeset) == new
     assert markdown_layout.rewrapped("A line and the next one", "A line\nand the next",
                                      typeset) == "A line\nand the next one"  # read the same
+
+
+def test_a_paragraph_added_in_word_is_filled_to_the_sources_width(tmp_path, house_style):
+    """After the block before it and that block's definitions; its lines as long as the
+    source's (79), never starting with what would open a block."""
+    source = write_doc(tmp_path / "source" / "powers", laid_out("after"))
+    document = docx.Document(io.BytesIO(built(source, house_style)))
+    before = next(p for p in document.paragraphs if p.text.startswith("We interviewed"))
+    added = "Some of them had been held before, in 2023 and 2024, for taking part in vigils " \
+            "- a dash that would open a list at the start of a line - and marches."
+    before._p.addnext(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>{added}</w:t></w:r></w:p>'))
+    out = io.BytesIO()
+    document.save(out)
+    old = source.read_text(encoding="utf-8")
+    anchor = f"{DEFINITIONS['5']}\n\n"
+    assert imported(source, out.getvalue(), house_style) == old.replace(anchor, anchor + (
+        "Some of them had been held before, in 2023 and 2024, for taking part in vigils -\n"
+        "a dash that would open a list at the start of a line - and marches.\n\n"))

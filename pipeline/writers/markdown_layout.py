@@ -7,8 +7,9 @@ that make no block (link reference definitions). Pieces are compared by their HT
 line breaks as spaces (`typesetter`: wrapping is layout, not text).
 
 - Blocks are aligned in order (difflib). An unchanged one is written as in the source, a
-  changed one in the source's line wrapping (`rewrapped`), a new one as the writer writes it,
-  after the block it follows and the definitions that block calls.
+  changed one in the source's line wrapping (`rewrapped`), a new one as the writer writes it
+  (`filled` to the source's line width), after the block it follows and the definitions
+  that block calls.
 - A definition keeps its place in the source, as written if unchanged, rewrapped if edited;
   a removed note's goes. A new note's goes among the definitions right after the block that
   calls it, if any; else after that block where the source puts most definitions after the
@@ -17,14 +18,15 @@ line breaks as spaces (`typesetter`: wrapping is layout, not text).
 - Lines that make no block stay where they are; the blank lines between two pieces that
   follow one another in the source, as they were.
 
-Wrapping of a changed piece: the source's line breaks are kept between the words the edit
-left alone, and if the piece was wrapped, a line the edit made longer than the source's line
-width (its longest line of two words or more that ends at a soft break: a long address
-alone on its line is no width) is re-flowed, into as few lines as that allows. Re-wrapping
-the whole piece to that width would move every later line of a paragraph for one longer
-word; keeping the unchanged lines gives a diff of the edited lines alone. A piece written
-otherwise than the writer wrote it, and the whole text, are checked to read as the writer's
-(by their HTML), else the writer's text is taken.
+The source's line width is its longest line of two words or more (a long address alone on
+its line is none) that ends at a soft break, if fewer lines run past it than end so (else
+the source is not wrapped). A changed piece keeps the source's line breaks between the
+words the edit left alone; if it was wrapped, a line the edit made longer than the width is
+re-flowed, into as few lines as that allows, of even lengths. Re-wrapping the whole piece
+to that width would move every later line of a paragraph for one longer word; keeping the
+unchanged lines gives a diff of the edited lines alone. A piece written otherwise than the
+writer wrote it, and the whole text, are checked to read as the writer's (by their HTML),
+else the writer's text is taken.
 
 Written by hand: diff and merge tools work on lines or characters, and no Markdown library
 rewrites a document into the layout of another.
@@ -43,6 +45,7 @@ _SPACES = re.compile(r"(\s+)")
 # A word that could open a block at the start of a line (a list, heading, quote, table,
 # fence, box, definition...): never moved there by re-flowing.
 _OPENS_BLOCK = re.compile(r"[#>+*=|~`:-]|\d+[.)]|\[\^")
+_OPENING = re.compile(r"\s*([-*+]|\d+[.)]|\[\^[^\]]+\]:)[ \t]+")  # a list item's, a definition's
 
 
 @dataclass
@@ -116,7 +119,8 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
     lines = text.split("\n")
     env: dict = {}
     tokens = markdown(labels["quotes"]).parse(text, env)
-    head, blocks, notes, width = 0, [], [], 0
+    head, blocks, notes = 0, [], []
+    wrapped, other = [], []  # the lengths of lines ending at a soft break, of the others
     current, in_notes = None, False
     for token in tokens:
         if token.type == "front_matter":
@@ -136,10 +140,11 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
                     re.fullmatch(":{3,}", lines[current.end].strip()):
                 current.end += 1  # its closing line, which the plugin's map leaves out
             blocks.append(current)
-        if token.type == "inline" and token.map:  # its lines but the last end at a break
-            width = max([width] + [len(lines[n]) for n in range(token.map[0], token.map[1] - 1)
-                                   if not lines[n].endswith(("\\", "  "))
-                                   and len(lines[n].split()) > 1])  # a long address alone
+        if token.type == "inline" and token.map:  # lines of two words or more
+            for n in range(*token.map):
+                if len(lines[n].split()) > 1:  # (a long address alone sets no width)
+                    soft = n < token.map[1] - 1 and not lines[n].endswith(("\\", "  "))
+                    (wrapped if soft else other).append(len(lines[n]))
         if token.type == "inline" and current is not None:
             current.calls += [child.meta["label"] for child in token.children or ()
                               if child.type == "footnote_ref" and child.meta.get("label")
@@ -160,7 +165,9 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
         if piece.kind != "lines":
             piece.key = typeset(_note_body(piece.text) if piece.label else piece.text,
                                 references)
-    return _Parsed(lines, head, pieces, width)
+    width = max(wrapped, default=0)
+    return _Parsed(lines, head, pieces, width if sum(n > width for n in other) < len(wrapped)
+                   else 0)
 
 
 def _locate(note: _Piece, lines: list[str], head: int) -> None:
@@ -211,7 +218,7 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
     definitions = {p.label: p for p in writer.pieces if p.kind == "note"}
 
     def new_block(j: int) -> _Entry:
-        return _Entry(news[j].text.split("\n"), calls=news[j].calls)
+        return _Entry(filled(news[j].text, source.width, typeset), calls=news[j].calls)
 
     entries = [new_block(j) for j in inserted.get(-1, [])]
     pending: list[int] = []  # new blocks to write after the definitions of the block before
@@ -240,9 +247,32 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
             rank.setdefault(label, len(rank))
     after_blocks = _after_blocks(source)
     for label in sorted(set(definitions) - known, key=lambda label: rank.get(label, len(rank))):
-        _place(entries, _Entry(definitions[label].text.split("\n"), label=label), rank,
+        _place(entries, _Entry(filled(definitions[label].text, source.width, typeset),
+                               label=label), rank,
                after_blocks)
     return entries
+
+
+def filled(text: str, width: int, typeset) -> list[str]:
+    """The lines of a piece the source had not, filled to the source's `width` if it is
+    wrapped (a list item's or a definition's later lines indented under its text); as the
+    writer wrote them if that would not read the same."""
+    lines = text.split("\n")
+    if not width:
+        return lines
+    wrapped = [part for line in lines for part in (
+        [line] if line.lstrip().startswith(("#", "|")) else _filled(line, width, _hanging(line)))]
+    return wrapped if typeset("\n".join(wrapped)) == typeset(text) else lines
+
+
+def _hanging(line: str) -> str:
+    """The indent of a line's continuation: under the text of a list item or a definition."""
+    opening = _OPENING.match(line)
+    if opening is None:
+        return line[:len(line) - len(line.lstrip())]
+    if opening.group(1).startswith("[^"):
+        return opening.group(0)[:len(opening.group(0)) - len(opening.group(0).lstrip())] + "    "
+    return " " * len(opening.group(0))
 
 
 def _written(new: _Piece, old: _Piece, source: _Parsed, typeset) -> list[str]:
