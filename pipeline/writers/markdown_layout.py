@@ -8,7 +8,7 @@ line breaks as spaces (`typesetter`: wrapping is layout, not text).
 
 - Blocks are aligned in order (difflib). An unchanged one is written as in the source, a
   changed one in the source's line wrapping (`rewrapped`), a new one as the writer writes it
-  (`filled` to the source's line width), after the block it follows and the definitions
+  (filled to the source's line width), after the block it follows and the definitions
   that block calls.
 - A definition keeps its place in the source, as written if unchanged, rewrapped if edited;
   a removed note's goes. A new note's goes among the definitions right after the block that
@@ -218,7 +218,7 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
     definitions = {p.label: p for p in writer.pieces if p.kind == "note"}
 
     def new_block(j: int) -> _Entry:
-        return _Entry(filled(news[j].text, source.width, typeset), calls=news[j].calls)
+        return _Entry(_filled(news[j].text, source.width, typeset), calls=news[j].calls)
 
     entries = [new_block(j) for j in inserted.get(-1, [])]
     pending: list[int] = []  # new blocks to write after the definitions of the block before
@@ -247,13 +247,12 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
             rank.setdefault(label, len(rank))
     after_blocks = _after_blocks(source)
     for label in sorted(set(definitions) - known, key=lambda label: rank.get(label, len(rank))):
-        _place(entries, _Entry(filled(definitions[label].text, source.width, typeset),
-                               label=label), rank,
-               after_blocks)
+        note = _Entry(_filled(definitions[label].text, source.width, typeset), label=label)
+        _place(entries, note, rank, after_blocks)
     return entries
 
 
-def filled(text: str, width: int, typeset) -> list[str]:
+def _filled(text: str, width: int, typeset) -> list[str]:
     """The lines of a piece the source had not, filled to the source's `width` if it is
     wrapped (a list item's or a definition's later lines indented under its text); as the
     writer wrote them if that would not read the same."""
@@ -261,18 +260,17 @@ def filled(text: str, width: int, typeset) -> list[str]:
     if not width:
         return lines
     wrapped = [part for line in lines for part in (
-        [line] if line.lstrip().startswith(("#", "|")) else _filled(line, width, _hanging(line)))]
+        [line] if line.lstrip().startswith(("#", "|")) else _greedy(line, width, _hanging(line)))]
     return wrapped if typeset("\n".join(wrapped)) == typeset(text) else lines
 
 
 def _hanging(line: str) -> str:
     """The indent of a line's continuation: under the text of a list item or a definition."""
     opening = _OPENING.match(line)
+    lead = line[:len(line) - len(line.lstrip())]
     if opening is None:
-        return line[:len(line) - len(line.lstrip())]
-    if opening.group(1).startswith("[^"):
-        return opening.group(0)[:len(opening.group(0)) - len(opening.group(0).lstrip())] + "    "
-    return " " * len(opening.group(0))
+        return lead
+    return lead + "    " if opening.group(1).startswith("[^") else " " * len(opening.group(0))
 
 
 def _written(new: _Piece, old: _Piece, source: _Parsed, typeset) -> list[str]:
@@ -395,15 +393,15 @@ def _flowed(line: str, width: int, indent: str) -> list[str]:
     """`line` broken at spaces into as few lines of at most `width` characters as it can be
     (never before a word that could open a block), of even lengths (no word left alone on
     the last); the later ones indented by `indent`."""
-    greedy = _filled(line, width, indent)
+    greedy = _greedy(line, width, indent)
     for narrower in range(len(line) // len(greedy), width):
-        even = _filled(line, narrower, indent)
+        even = _greedy(line, narrower, indent)
         if len(even) == len(greedy):
             return even
     return greedy
 
 
-def _filled(line: str, width: int, indent: str) -> list[str]:
+def _greedy(line: str, width: int, indent: str) -> list[str]:
     """`line` broken at the last space before `width`, line after line."""
     lead = line[:len(line) - len(line.lstrip())]
     words = line[len(lead):].split(" ")
