@@ -427,6 +427,32 @@ def test_box_title_is_a_heading(sample_docx, sample_doc):
     assert title.level == 3 and paragraphs[0].find(outline).get(f"{W}val") == heading_2
 
 
+def test_a_list_in_a_box_is_in_the_box(tmp_path, house_style):
+    """Its paragraphs have the box's shading and edge, indented from the box's indent (the
+    style List Bullet alone sets them outside the box, as LibreOffice draws it)."""
+    from pipeline.jobs import build
+    from pipeline.writers import render
+
+    source = write_doc(tmp_path / "doc", "---\ntitle: T\ndate: 2024-01-02\n"
+                       "index: IOR 53/8787/2024\n---\n::: box\nIn the box:\n\n- one\n"
+                       "  - nested\n:::\n\n- outside\n")
+    path = tmp_path / "boxed.docx"
+    path.write_bytes(render(build.load(source, house_style), house_style, "docx"))
+    box = _style(path, "Box").find(f"{W}pPr")
+    paragraphs = {"".join(p.itertext()): p.find(f"{W}pPr")
+                  for p in xml(path, "word/document.xml").iter(f"{W}p")}
+    edge, fill = f"{W}pBdr/{W}left", f"{W}shd"
+    indents = [int(box.find(f"{W}ind").get(f"{W}left"))]
+    for text in ("one", "nested"):
+        ppr = paragraphs[text]
+        assert ppr.find(f"{W}numPr") is not None
+        assert dict(ppr.find(edge).attrib) == dict(box.find(edge).attrib)
+        assert ppr.find(fill).get(f"{W}fill") == box.find(fill).get(f"{W}fill")
+        indents.append(int(ppr.find(f"{W}ind").get(f"{W}left")))
+    assert indents == sorted(set(indents))  # the box's, then further in at each level
+    assert paragraphs["outside"].find(fill) is None
+
+
 def _headings(blocks):
     for block in blocks:
         if isinstance(block, m.Heading):

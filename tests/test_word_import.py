@@ -4,8 +4,10 @@ comments, hostile files). The foreign-DOCX test (made by LibreOffice) is in
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import io
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -18,9 +20,9 @@ from docx.oxml.ns import nsdecls
 from pipeline import limits, model as m
 from pipeline.commands.cli import main
 from pipeline.jobs import build, word_import
-from pipeline.writers import render
+from pipeline.writers import markdown_layout, render
 
-from conftest import SAMPLE
+from conftest import SAMPLE, write_doc
 
 SLUG = SAMPLE.name
 
@@ -346,6 +348,9 @@ code block
 ::: box
 ### Boxed
 Text in a box with a note.[^c]
+
+- a list in the box
+- that ends it
 :::
 
 [^a]: The first note, with *emphasis*.
@@ -435,3 +440,206 @@ def test_a_date_changed_in_the_footer_is_the_new_date(project, house_style, caps
     assert "date:" not in (folder / "fr.md").read_text(encoding="utf-8")
     assert "warning: the date 2025-12-04 is the original's (en.md) in a translation: " \
         "change it there" in capsys.readouterr().err
+
+
+# The source's layout kept -------------------------------------------------------------
+
+SECTIONS = [  # a briefing of our own, wrapped at 78 columns: blocks by section
+    ["""Authorities in the region have used emergency powers to restrict peaceful
+protest for more than two years.[^1] This briefing documents how those powers
+were applied, and what parliament can still do before they are renewed."""],
+    ["## Background",
+     """The emergency decree was first adopted after floods displaced thousands of
+families in the northern provinces.[^2] Within weeks, police began to rely on it
+to disperse gatherings that had nothing to do with the floods, including a
+vigil held by relatives of detained journalists.[^3]""",
+     """::: box
+### What the decree allows
+The decree gives provincial governors the power to:
+
+- ban any public gathering of more than five people;
+- detain organizers for up to fourteen days without charge.[^4]
+:::"""],
+    ["## Findings",
+     """We interviewed sixty-two people in four provinces, among them protesters,
+journalists, lawyers and two former police officers.[^5] Their accounts are
+consistent: gatherings were dispersed without warning, and those detained were
+rarely told why.""",
+     """Several of them described being held in a sports hall converted into a
+detention site.[^6] The authorities did not reply to our letter.[^7]"""],
+]
+DEFINITIONS = {
+    "1": "[^1]: Decree No. 14 on the coordination of emergency relief, published in the\n"
+         "    Official Gazette on 3 March.",
+    "2": "[^2]: Figures of the national disaster agency.",
+    "3": "[^3]: Interview with the sister of a detained journalist, held by video call\n"
+         "    on 12 May.",
+    "4": "[^4]: Article 6 of the decree; the period may be renewed once.",
+    "5": "[^5]: The interviews were held in person and by secure video call. The names\n"
+         "    of those interviewed are withheld at their request.",
+    "6": "[^6]: Interviews with four former detainees, held in August.",
+    "7": "[^7]: Letter to the Ministry of the Interior, sent on 1 September,\n"
+         "    <https://example.org/letters/2024/09/01/letter-to-the-ministry-of-the-interior"
+         "-on-the-emergency-decree.pdf>\n"
+         "    (the ministry's reference).",
+}
+
+
+def laid_out(placement: str) -> str:
+    """The briefing with its note definitions at the `end`, `after` the block calling
+    them, at the end of each section (`sections`), or `mixed` (after the first section's
+    blocks, the others at the end)."""
+    parts, waiting = [], []
+    for number, section in enumerate(SECTIONS):
+        for block in section:
+            parts.append(block)
+            called = [DEFINITIONS[label] for label in re.findall(r"\[\^(\w+)\]", block)]
+            if placement == "after" or placement == "mixed" and number == 0:
+                parts += called
+            else:
+                waiting += called
+        if placement == "sections":
+            parts += waiting
+            waiting = []
+    return ("---\ntitle: Emergency powers against peaceful protest\nkind: Briefing\n"
+            "date: 2024-11-27\nindex: IOR 53/8787/2024\n---\n\n"
+            + "\n\n".join(parts + waiting) + "\n")
+
+
+def imported(source: Path, data: bytes, house) -> str:
+    """What `briefing import` writes over `source` from the Word file `data`."""
+    word = source.parent.parent / "edited.docx"
+    word.write_bytes(data)
+    _, text = word_import.source_text(word, source, "", house)
+    return markdown_layout.kept(source.read_text(encoding="utf-8"), text, house.labels("en"))
+
+
+def changes(old: str, new: str) -> tuple[list[str], list[str]]:
+    """The lines `new` has not of `old`'s, and those it has that `old` has not."""
+    diff = list(difflib.ndiff(old.split("\n"), new.split("\n")))
+    return ([line[2:] for line in diff if line.startswith("- ")],
+            [line[2:] for line in diff if line.startswith("+ ")])
+
+
+@pytest.fixture
+def briefing(tmp_path, house_style, request) -> Path:
+    return write_doc(tmp_path / "source" / "powers", laid_out(request.param))
+
+
+@pytest.mark.parametrize("briefing", ["end", "after", "sections", "mixed"], indirect=True)
+def test_an_unedited_round_trip_gives_the_source_byte_for_byte(briefing, house_style):
+    text = imported(briefing, built(briefing, house_style), house_style)
+    assert text == briefing.read_text(encoding="utf-8")
+
+
+def test_an_edit_in_a_list_in_a_box_changes_its_line(tmp_path, house_style):
+    source = write_doc(tmp_path / "source" / "powers", laid_out("end"))
+    data = edited(built(source, house_style), "up to fourteen days", "up to ten days")
+    assert changes(source.read_text(encoding="utf-8"), imported(source, data, house_style)) == (
+        ["- detain organizers for up to fourteen days without charge.[^4]"],
+        ["- detain organizers for up to ten days without charge.[^4]"])
+
+
+@pytest.mark.parametrize("placement", ["end", "after"])
+def test_one_word_edited_in_a_wrapped_paragraph_changes_its_line(tmp_path, house_style,
+                                                                  placement):
+    source = write_doc(tmp_path / "source" / "powers", laid_out(placement))
+    data = edited(built(source, house_style), "sixty-two people", "seventy people")
+    assert changes(source.read_text(encoding="utf-8"), imported(source, data, house_style)) == (
+        ["We interviewed sixty-two people in four provinces, among them protesters,"],
+        ["We interviewed seventy people in four provinces, among them protesters,"])
+
+
+def test_a_line_that_grows_is_reflowed_to_the_sources_width(tmp_path, house_style):
+    """Past the source's width (its longest line ending at a soft break, 79; a long address
+    alone on its line is none), into as few lines as that allows, of even lengths; the lines
+    around unchanged."""
+    source = write_doc(tmp_path / "source" / "powers", laid_out("end"))
+    data = edited(built(source, house_style), "dispersed without warning",
+                  "dispersed by riot police without warning")
+    assert changes(source.read_text(encoding="utf-8"), imported(source, data, house_style)) == (
+        ["consistent: gatherings were dispersed without warning, and those detained were"],
+        ["consistent: gatherings were dispersed by riot",
+         "police without warning, and those detained were"])
+
+
+def with_note(data: bytes, after: str, text: str) -> bytes:
+    """The DOCX `data` with a footnote holding `text` called after the words `after`."""
+    call = ('<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+            '<w:footnoteReference w:id="90"/></w:r>')
+    note = ('<w:footnote w:id="90"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r>'
+            '<w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r><w:r>'
+            f'<w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    data = edited(data, after, f"{after}</w:t></w:r>{call}<w:r><w:t xml:space=\"preserve\">")
+    return edited(data, "</w:footnotes>", note, "word/footnotes.xml")
+
+
+CALLING = "journalists, lawyers and two former police officers.[^5] Their accounts are"
+
+
+@pytest.mark.parametrize("placement, around", [
+    ("end", (DEFINITIONS["4"], DEFINITIONS["5"])),  # with the others, in the order of calls
+    ("after", ("rarely told why.", DEFINITIONS["5"])),  # after its block, in the order of calls
+])
+def test_a_note_added_in_word_goes_where_the_source_puts_its_notes(tmp_path, house_style,
+                                                                   placement, around):
+    source = write_doc(tmp_path / "source" / "powers", laid_out(placement))
+    data = with_note(built(source, house_style), "and two former police officers.",
+                     "A note added in Word.")
+    old = source.read_text(encoding="utf-8")
+    # the new label is the next free one; its call's line is within the source's width (79)
+    called = old.replace(CALLING, CALLING.replace(".[^5]", ".[^8][^5]"))
+    before, after = around
+    assert imported(source, data, house_style) == called.replace(
+        f"{before}\n\n{after}", f"{before}\n\n[^8]: A note added in Word.\n\n{after}")
+
+
+@pytest.mark.parametrize("placement", ["end", "after"])
+def test_a_note_removed_in_word_takes_its_definition_away(tmp_path, house_style, placement):
+    source = write_doc(tmp_path / "source" / "powers", laid_out(placement))
+    data = edited(built(source, house_style), '<w:footnoteReference w:id="6"/>', "")
+    old = source.read_text(encoding="utf-8")
+    assert imported(source, data, house_style) == old.replace(
+        "detention site.[^6]", "detention site.").replace(f"{DEFINITIONS['6']}\n\n", "")
+
+
+def test_a_note_added_and_another_removed_leave_the_others_labels(tmp_path, house_style):
+    source = write_doc(tmp_path / "source" / "powers", laid_out("end"))
+    data = edited(built(source, house_style), '<w:footnoteReference w:id="6"/>', "")
+    data = with_note(data, "including a", "A note added in Word.")
+    old = source.read_text(encoding="utf-8")
+    assert imported(source, data, house_style) == old.replace(
+        "detention site.[^6]", "detention site.").replace(f"{DEFINITIONS['6']}\n\n", "").replace(
+        "including a\n", "including a[^8]\n").replace(
+        f"{DEFINITIONS['2']}\n\n", f"{DEFINITIONS['2']}\n\n[^8]: A note added in Word.\n\n")
+
+
+def test_a_piece_that_would_read_otherwise_in_the_sources_wrapping_is_the_writers(
+        house_style):
+    """The source's line break taken into the writer's line (a hard break typed with two
+    spaces, after the writer's backslash) would be another text: the writer's is written."""
+    from pipeline.writers.markdown import typesetter
+
+    typeset = typesetter(house_style.labels("en"))
+    new = "A line\\\nand the next one"
+    assert markdown_layout.rewrapped(new, "A line  \nand the next", typeset) == new
+    assert markdown_layout.rewrapped("A line and the next one", "A line\nand the next",
+                                     typeset) == "A line\nand the next one"  # read the same
+
+
+def test_a_paragraph_added_in_word_is_filled_to_the_sources_width(tmp_path, house_style):
+    """After the block before it and that block's definitions; its lines as long as the
+    source's (79), never starting with what would open a block."""
+    source = write_doc(tmp_path / "source" / "powers", laid_out("after"))
+    document = docx.Document(io.BytesIO(built(source, house_style)))
+    before = next(p for p in document.paragraphs if p.text.startswith("We interviewed"))
+    added = "Some of them had been held before, in 2023 and 2024, for taking part in vigils " \
+            "- a dash that would open a list at the start of a line - and marches."
+    before._p.addnext(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>{added}</w:t></w:r></w:p>'))
+    out = io.BytesIO()
+    document.save(out)
+    old = source.read_text(encoding="utf-8")
+    anchor = f"{DEFINITIONS['5']}\n\n"
+    assert imported(source, out.getvalue(), house_style) == old.replace(anchor, anchor + (
+        "Some of them had been held before, in 2023 and 2024, for taking part in vigils -\n"
+        "a dash that would open a list at the start of a line - and marches.\n\n"))

@@ -1,8 +1,9 @@
 """`briefing import FILE.docx`: a Word file into a source, new or over an existing one.
 
 A new source (`--slug SLUG`, or a language the document folder lacks) is written at once;
-over an existing one, the unified diff of the source, paragraph by paragraph, is printed,
-and the file is written (atomically) only with `--write`. Tracked changes refuse the import
+over an existing one, it is written in the existing source's layout
+(`writers/markdown_layout.py`), the unified diff of the source's lines is printed, and the
+file is written (atomically) only with `--write`. Tracked changes refuse the import
 unless accepted or rejected; comments are listed. A translation (`--lang` another than the
 original's) gets `original:` and the structure check.
 """
@@ -41,7 +42,7 @@ def add_parser(commands) -> None:
 
 def run(args, house_folder: Path, sources: Path) -> int:
     from ..jobs import word_import
-    from ..writers import markdown as markdown_writer
+    from ..writers import markdown_layout
 
     if bool(args.document) == bool(args.slug):
         print("briefing: error: import takes either a document folder DOC or --slug SLUG",
@@ -77,8 +78,8 @@ def run(args, house_folder: Path, sources: Path) -> int:
         print(f"{args.file}: {comment}", file=sys.stderr)
     if target.is_file():
         old = target.read_text(encoding="utf-8-sig")
-        text = markdown_writer.kept(old, text, house.labels(lang))
-        sys.stdout.writelines(paragraph_diff(old, text, str(target)))
+        text = markdown_layout.kept(old, text, house.labels(lang))
+        sys.stdout.writelines(line_diff(old, text, str(target)))
         if old == text:
             print(f"{target}: no change")
             return 0
@@ -91,13 +92,10 @@ def run(args, house_folder: Path, sources: Path) -> int:
     return _checked(target, house)
 
 
-def paragraph_diff(old: str, new: str, name: str) -> list[str]:
-    """A unified diff whose lines are paragraphs (text between blank lines)."""
-    def paragraphs(text: str) -> list[str]:
-        return [part.strip("\n") + "\n" for part in text.split("\n\n") if part.strip()]
-
-    return list(difflib.unified_diff(paragraphs(old), paragraphs(new), f"{name} (now)",
-                                     f"{name} (from Word)", n=1))
+def line_diff(old: str, new: str, name: str) -> list[str]:
+    """A unified diff of the source's lines, one line of context."""
+    return list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                     f"{name} (now)", f"{name} (from Word)", n=1))
 
 
 def _checked(target: Path, house: HouseStyle) -> int:

@@ -292,31 +292,35 @@ def _cite(inlines: list[m.Inline], cited: dict[str, m.Cite]) -> list[m.Inline]:
 
 
 def _relabel(doc: m.Document, written: m.Document, order: list[str]) -> None:
-    """Notes that match one of the written source by text keep its label, else the label
-    at the same place in the order of calls when as many notes remain (a translation's);
-    the others are numbered after the labels in use."""
+    """Notes that match one of the written source by text keep its label (the same text
+    first, then a close one), else the label at the same place in the order of calls when as
+    many notes remain (a translation's); the others are numbered after the labels in use and
+    the source's (a removed note's label is not another's)."""
     old = {_key(note.blocks): note.label for note in written.notes}  # inline notes: ^n
-    in_place = len(order) == len(doc.notes)
-    taken = set()
-    labels = {}
-    for n, note in enumerate(doc.notes):
-        label = old.get(_key(note.blocks))
-        if label is None:
-            close = difflib.get_close_matches(_key(note.blocks), list(old), n=1, cutoff=0.6)
-            label = old[close[0]] if close else order[n] if in_place else None
-        if label in taken:
-            label = None
-        labels[note.label] = label
-        if label:
-            taken.add(label)
+    in_source = {note.label for note in written.notes}
+    keys = {note.label: _key(note.blocks) for note in doc.notes}
+    labels: dict[str, str] = {}
+
+    def give(note: m.Note, label: str | None) -> None:
+        if label and note.label not in labels and label not in labels.values():
+            labels[note.label] = label
+
+    for note in doc.notes:
+        give(note, old.get(keys[note.label]))
+    for note in doc.notes:
+        if note.label not in labels:
+            close = difflib.get_close_matches(keys[note.label], list(old), n=1, cutoff=0.6)
+            give(note, old[close[0]] if close else None)
+    if len(order) == len(doc.notes):
+        for label, note in zip(order, doc.notes):
+            give(note, label)
     number = 0
     for note in doc.notes:
-        if labels[note.label] is None:
+        if note.label not in labels:
             number += 1
-            while str(number) in taken:
+            while str(number) in labels.values() or str(number) in in_source:
                 number += 1
             labels[note.label] = str(number)
-            taken.add(str(number))
 
     def rename(inlines):
         for node in inlines:

@@ -174,16 +174,21 @@ class _Reader:
                 self.warn(p, "a text box is left out; copy its text into the body")
             return "", None
         level = self.styles.heading_level(p)
+        item = None  # a list paragraph: (kind, payload)
+        if numbered and not self.numbering.continued(p):
+            item = "item", (*numbered, m.Paragraph(inlines))
+        elif name.startswith("list"):  # a later paragraph of an item: by its indent
+            item = "more", (indent(p, self.styles) or 0, m.Paragraph(inlines))
         if self.styles.is_box(p) or name == "box title" or self.styles.based_on(p, "box title"):
             if level or name == "box title" or self.styles.based_on(p, "box title"):
                 return "box", m.Heading(level or 3, inlines)
+            if item:  # a list in the box
+                return f"box {item[0]}", item[1]
             return "box", m.Paragraph(inlines)
         if level:
             return "block", m.Heading(level, inlines)
-        if numbered and not self.numbering.continued(p):
-            return "item", (*numbered, m.Paragraph(inlines))
-        if name.startswith("list"):  # a later paragraph of an item: by its indent
-            return "more", (indent(p, self.styles) or 0, m.Paragraph(inlines))
+        if item:
+            return item
         if name in ("quote", "intense quote", "block text"):
             return "quote", m.Paragraph(inlines)
         code = _code_block(inlines)

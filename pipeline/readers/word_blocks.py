@@ -8,24 +8,25 @@ from .. import model as m
 # Blocks --------------------------------------------------------------------------------
 
 def group(items: list[tuple[str, object]]) -> list[m.Block]:
-    """Consecutive box paragraphs into a Box (a list between two box paragraphs inside it; a
-    box title starts another box), quote paragraphs into a BlockQuote, list paragraphs into
-    nested lists."""
+    """Consecutive box paragraphs into a Box (with the list paragraphs boxed too, or a list
+    between two box paragraphs; a box title starts another box), quote paragraphs into a
+    BlockQuote, list paragraphs into nested lists."""
     blocks: list[m.Block] = []
     n = 0
     while n < len(items):
         kind, payload = items[n]
         end = n + 1  # after the items this block takes
-        if kind == "box":
+        if kind.startswith("box"):
             while end < len(items):
-                if items[end][0] == "box" and not isinstance(items[end][1], m.Heading):
+                if items[end][0].startswith("box") and not isinstance(items[end][1], m.Heading):
                     end += 1
                 elif items[end][0] in ("item", "more") and _list_end(items, end) < len(items) \
                         and items[_list_end(items, end)][0] == "box":
                     end = _list_end(items, end)
                 else:
                     break
-            blocks.append(m.Box(group([("block" if k == "box" else k, v)
+            blocks.append(m.Box(group([({"box": "block", "box item": "item",
+                                          "box more": "more"}.get(k, k), v)
                                         for k, v in items[n:end]])))
         elif kind == "quote":
             while end < len(items) and items[end][0] == "quote":

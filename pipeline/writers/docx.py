@@ -14,6 +14,7 @@ member dates, so the bytes depend only on the inputs.
 """
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -353,7 +354,7 @@ class _Writer:
                 _sort_paragraph_properties(ppr)
             self.inlines(paragraph, block.children)
         elif isinstance(block, (m.BulletList, m.OrderedList)):
-            self.list(block, depth)
+            self.list(block, depth, context)
         elif isinstance(block, m.BlockQuote):
             self.blocks(block.blocks, "Quote", depth)
         elif isinstance(block, m.Box):
@@ -369,26 +370,44 @@ class _Writer:
         elif isinstance(block, m.ThematicBreak):
             self.paragraph("\u2014", context or "Normal").alignment = 1  # centred em dash
 
-    def list(self, block, depth: int) -> None:
+    def list(self, block, depth: int, context: str = "") -> None:
         ordered = isinstance(block, m.OrderedList)
         style = "List Number" if ordered else "List Bullet"
         numbering = self._lists.new(block.start) if ordered else None
         for item in block.items:
             for index, child in enumerate(item.blocks):
                 if isinstance(child, (m.BulletList, m.OrderedList)):
-                    self.list(child, depth + 1)
+                    self.list(child, depth + 1, context)
                     continue
                 if not isinstance(child, m.Paragraph):
                     self.block(child, "", depth)
                     continue
                 paragraph = self.paragraph("", style)
+                ppr = paragraph._p.get_or_add_pPr()
                 if index == 0:
-                    paragraph._p.get_or_add_pPr().append(
-                        self._lists.reference("number" if ordered else "bullet", depth, numbering))
-                else:  # a later paragraph of the item: no marker, same indent
+                    ppr.append(self._lists.reference("number" if ordered else "bullet", depth,
+                                                     numbering))
+                if context == "Box":
+                    self._boxed(ppr, depth, marked=index == 0)
+                elif index:  # a later paragraph of the item: no marker, same indent
                     paragraph.paragraph_format.left_indent = self._lists.indent(depth + 1)
-                _sort_paragraph_properties(paragraph._p.pPr)
+                _sort_paragraph_properties(ppr)
                 self.inlines(paragraph, child.children)
+
+    def _boxed(self, ppr, depth: int, marked: bool) -> None:
+        """A list paragraph inside a box: the Box style's shading and edge, indented from
+        the box's indent (what the reader takes back into the box)."""
+        box = self.document.styles["Box"].element.pPr
+        for name in ("w:pBdr", "w:shd"):
+            found = box.find(qn(name)) if box is not None else None
+            if found is not None:
+                ppr.append(copy.deepcopy(found))
+        ind = box.find(qn("w:ind")) if box is not None else None
+        left = int(ind.get(qn("w:left"), 0)) if ind is not None else 0
+        attributes = {"w:left": str(left + self._lists.indent(depth + 1).twips)}
+        if marked:
+            attributes["w:hanging"] = str(self._lists.step.twips)
+        ppr.append(_el("w:ind", attributes))
 
     def table(self, block: m.Table) -> None:
         rows = block.head + block.body

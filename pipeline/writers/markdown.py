@@ -63,32 +63,6 @@ def render(doc: m.Document, house, lines: dict[str, str] | None = None) -> str:
     return head + "\n" + body(doc, house.labels(doc.lang))
 
 
-def kept(old: str, new: str, labels: dict) -> str:
-    """`new`, each of its body's paragraphs (text between blank lines) that reads the same as
-    one of `old`'s written as in `old` (its line breaks, table rules, quotes, escapes); the
-    front matter is `new`'s."""
-    writer = _Writer({}, labels)
-    olds = _body_of(old).split("\n\n")
-    same, written = set(olds), {}
-
-    def as_written(paragraph: str) -> str:
-        if paragraph in same:
-            return paragraph
-        if not written:  # typeset the old paragraphs once, when one is needed
-            for before in olds:
-                written.setdefault(writer.typeset(before), before)
-        return written.get(writer.typeset(paragraph), paragraph)
-
-    head = new[:len(new) - len(_body_of(new))]
-    return head + "\n\n".join(map(as_written, _body_of(new).split("\n\n")))
-
-
-def _body_of(text: str) -> str:
-    """`text` after its front matter (the line after its closing `---`)."""
-    fences = list(re.finditer(r"^---[ \t]*$\n?", text, re.M))
-    return text[fences[1].end():] if text.startswith("---") and len(fences) > 1 else text
-
-
 def body(doc: m.Document, labels: dict) -> str:
     """The Markdown of the blocks and notes, in the typography of the language's `labels`."""
     writer = _Writer({note.label: note for note in doc.notes}, labels)
@@ -98,7 +72,7 @@ def body(doc: m.Document, labels: dict) -> str:
 class _Writer:
     def __init__(self, notes: dict[str, m.Note], labels: dict):
         self.notes, self.quotes = notes, labels["quotes"]
-        self.spaced = localize.spacer(labels.get("spacing") or {})
+        self.typeset = typesetter(labels)
         self.pending: list[str] = []  # labels called since the last top-level block
         self.written: set[str] = set()
 
@@ -257,12 +231,32 @@ class _Writer:
                     return candidate
         return text
 
-    def typeset(self, text: str) -> str:
-        """The HTML of `text` in the language's typography: what tells two Markdown texts
-        apart (a note's definition as text: alone, markdown-it would drop it uncalled)."""
-        from ..readers.markdown import markdown
 
-        return self.spaced(markdown(self.quotes).render(_DEFINITION.sub(r"\\[^", text)))
+def typesetter(labels: dict):
+    """The HTML of a Markdown text in the language's typography (`labels`), soft line breaks
+    as spaces and a list's paragraphs as a tight list's: what tells two Markdown texts apart,
+    their layout aside (our model has neither). A note's definition is read as text (alone,
+    markdown-it would drop it uncalled); `references`: the link reference definitions of the
+    file the text is from."""
+    from ..readers.markdown import markdown
+
+    parser = markdown(labels["quotes"])
+    spaced = localize.spacer(labels.get("spacing") or {})
+
+    def typeset(text: str, references: dict | None = None) -> str:
+        env = {"references": dict(references or {})}
+        tokens = parser.parse(_DEFINITION.sub(r"\\[^", text), env)
+        items = 0
+        for token in tokens:
+            items += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
+            if items and token.type in ("paragraph_open", "paragraph_close"):
+                token.hidden = True
+            for child in token.children or ():
+                if child.type == "softbreak":
+                    child.type, child.content = "text", " "
+        return spaced(parser.renderer.render(tokens, parser.options, env))
+
+    return typeset
 
 
 def _key(key: str) -> str:
