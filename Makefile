@@ -32,6 +32,7 @@ $(VENV)/installed: pyproject.toml scripts/setup-machine
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m compileall -q pipeline  # as pip does when it installs a package (not an editable one)
 	touch $@
 
 clean:

@@ -25,6 +25,7 @@ later for `--citeproc`) and the `weasyprint` command of this environment.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import shutil
@@ -76,6 +77,9 @@ def main() -> None:
     parser.add_argument("--cases", default="docx,html,pdf,all three",
                         help="which of the four to run (default: all)")
     args = parser.parse_args()
+    # byte-compiled as pip leaves an installed package (PYTHONDONTWRITEBYTECODE would have
+    # every process compile it again)
+    compileall.compile_dir(ROOT / "pipeline", quiet=1)
     pandoc = shutil.which("pandoc")
     if not pandoc:
         sys.exit("cold.py: pandoc is missing: apt-get install pandoc")

@@ -17,6 +17,7 @@ FORMATS (`--formats`; the default is every format the pipeline has). Every build
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import http.client
 import io
@@ -133,6 +134,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--parallel-runs", type=int, default=2)
     args = parser.parse_args()
+    # byte-compiled as pip leaves an installed package (PYTHONDONTWRITEBYTECODE would have
+    # every process compile it again)
+    compileall.compile_dir(ROOT / "pipeline", quiet=1)
     work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     try:
         source = generate(work, args.docs)
