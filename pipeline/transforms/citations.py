@@ -7,6 +7,10 @@ or more `CiteItem`s, with citeproc-py and the house style's `citation.csl`, and 
 model inlines (`Text`, `Emph`, `Link`...). `resolve` is the transform step: citations in the
 text become notes, citations in notes are formatted in place.
 
+A bibliography's entries (by the file's content) and each formatted citation (by its
+sources, prefixes and locators, language and style) are kept in the build's cache (`store`):
+a warm build imports neither bibtexparser nor citeproc-py, about 0.2 s of a cold start.
+
 Why CSL and citeproc-py: CSL is the standard way to describe a citation style (Zotero, Pandoc
 and Mendeley use it), so the house style is a data file, adapted from the published OSCOLA
 style, that can be read, diffed and replaced without touching code; citeproc-py is the CSL
@@ -294,8 +298,8 @@ def load_bibliography(path: Path, scheme, titles=None, folder: Path | None = Non
     document identifier of the house's `scheme`; `titles(index)`, if given, titles the
     entries that have one but no title."""
     text = files.read_text_inside(path, folder or path.parent, limits.SOURCE_BYTES, what, location)
-    key = f"bibliography {hashlib.sha256(text.encode()).hexdigest()} {_code()}"
-    entries = json.loads(store.cached(key, lambda: json.dumps(_entries(text, path)).encode()))
+    kept = f"bibliography {hashlib.sha256(text.encode()).hexdigest()} {_code()}"
+    entries = json.loads(store.cached(kept, lambda: json.dumps(_entries(text, path)).encode()))
     return Bibliography({key: _indexed(entry, path, scheme, titles)
                          for key, entry in entries.items()},
                         {key: Location(path, entry["line"]) for key, entry in entries.items()})
