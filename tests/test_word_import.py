@@ -119,6 +119,18 @@ def test_an_edit_in_word_is_a_diff_and_written_only_with_write(project, house_st
     assert source.read_text(encoding="utf-8") == original.replace("acute strain", "grave strain")
 
 
+def test_an_edit_keeps_the_sources_windows_line_endings(project, house_style, capsys):
+    source = project / "source" / SLUG / "en.md"
+    source.write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))
+    original = source.read_bytes()
+    word = project / "edited.docx"
+    word.write_bytes(edited(built(source, house_style), "acute strain", "grave strain"))
+    assert main(["import", str(word), f"source/{SLUG}", "--write"]) == 0
+    written = source.read_bytes()
+    assert written.count(b"\n") == written.count(b"\r\n") == original.count(b"\r\n")
+    assert written == original.replace(b"acute strain", b"grave strain")
+
+
 def test_a_citation_whose_reference_changed_comes_back_as_text(project, house_style):
     folder = project / "source" / SLUG
     word = project / "en.docx"

@@ -9,6 +9,7 @@ original's) gets `original:` and the structure check.
 """
 from __future__ import annotations
 
+import codecs
 import difflib
 import sys
 from pathlib import Path
@@ -76,8 +77,12 @@ def run(args, house_folder: Path, sources: Path) -> int:
               file=sys.stderr)
     for comment in imported.comments:
         print(f"{args.file}: {comment}", file=sys.stderr)
+    ending, mark = "\n", ""  # the source's line ending and byte-order mark, kept
     if target.is_file():
-        old = target.read_text(encoding="utf-8-sig")
+        raw = target.read_bytes()
+        ending = "\r\n" if b"\r\n" in raw else "\n"
+        mark = "\ufeff" if raw.startswith(codecs.BOM_UTF8) else ""
+        old = raw.decode("utf-8-sig").replace("\r\n", "\n")
         text = markdown_layout.kept(old, text, house.labels(lang))
         sys.stdout.writelines(line_diff(old, text, str(target)))
         if old == text:
@@ -87,7 +92,7 @@ def run(args, house_folder: Path, sources: Path) -> int:
             print(f"{target}: not written: add --write to write it")
             return 0
     _pictures(imported.pictures, folder)
-    write_atomic(target, text.encode("utf-8"))
+    write_atomic(target, (mark + text.replace("\n", ending)).encode("utf-8"))
     print(f"{target}: written")
     return _checked(target, house)
 
