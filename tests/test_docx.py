@@ -502,3 +502,23 @@ def _outline(items, level=0):
             yield from _outline(item, level + 1)
         else:
             yield level, squash(item.title)
+
+
+def test_every_house_paragraph_style_takes_the_body_look_unless_it_sets_its_own(sample_docx):
+    """A paragraph style based on nothing takes Word's document defaults (11 pt, no house
+    font): each of the house's, the box's too, builds on Normal or on another of its own."""
+    import yaml
+
+    from pipeline.house import style as houses
+
+    spec = yaml.safe_load((houses.locate() / "docx.yaml").read_text(encoding="utf-8"))
+    styles = docx.Document(sample_docx).styles
+    paragraphs = [name for name, props in spec.items()
+                  if props.get("type") != "character" and name != "Normal"]
+    assert "Box" in paragraphs
+    for name in paragraphs:
+        base = styles[name].base_style
+        assert base is not None and base.name == spec[name].get("based-on", base.name), name
+        while base.name != "Normal":
+            base = base.base_style
+    assert styles["Box"].base_style.name == "Normal"

@@ -136,6 +136,9 @@ class _Writer:
         style.quick_style = True
         if "based-on" in props:
             style.base_style = self.document.styles[props["based-on"]]
+        elif style.base_style is None and style.type == WD_STYLE_TYPE.PARAGRAPH \
+                and style.name != "Normal":  # else Word takes the document defaults' look
+            style.base_style = self.document.styles["Normal"]
         font = style.font
         if "font" in props:  # Latin text; complex-script text keeps the Arabic font
             fonts = self.tokens["fonts"]
