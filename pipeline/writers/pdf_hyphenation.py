@@ -20,22 +20,28 @@ def preload(lang: str) -> None:
     path = pyphen.LANGUAGES.get(name) if name else None
     if path is None or path in pyphen.hdcache:
         return
-    key = f"hyphenation {store.file_key(path)} pyphen {pyphen.__version__}"
-    patterns = json.loads(store.cached(key, lambda: _parsed(path)))
+    key = f"hyphenation {store.file_key(path)} pyphen {pyphen.__version__} lists"
+    patterns, alternatives = json.loads(store.cached(key, lambda: _parsed(path)))
     dictionary = pyphen.HyphDict.__new__(pyphen.HyphDict)  # its patterns, not parsed again
-    dictionary.patterns = {
+    # Pyphen reads a pattern as `offset, values`: a list of two serves as its tuple
+    dictionary.patterns = patterns
+    dictionary.patterns.update({
         tags: (start, tuple(pyphen.DataInt(value, tuple(data)) if data else value
                             for value, data in values))
-        for tags, (start, values) in patterns.items()}
+        for tags, (start, values) in alternatives.items()})
     dictionary.cache = {}
     dictionary.maxlen = max(len(tags) for tags in dictionary.patterns)
     pyphen.hdcache[path] = dictionary
 
 
 def _parsed(path) -> bytes:
-    """The patterns of the file at `path` as Pyphen parses them, as JSON."""
+    """The patterns of the file at `path` as Pyphen parses them, as JSON: those of plain
+    hyphenation points (`[start, [value, ...]]`), then those with a non-standard
+    hyphenation among them (`[start, [[value, data], ...]]`)."""
     patterns = pyphen.HyphDict(path).patterns
-    return json.dumps({tags: [start, [[int(value), getattr(value, "data", None)]
-                                      for value in values]]
-                       for tags, (start, values) in patterns.items()},
-                      ensure_ascii=False, sort_keys=True).encode()
+    plain = {tags: [start, list(values)] for tags, (start, values) in patterns.items()
+             if not any(getattr(value, "data", None) for value in values)}
+    alternatives = {tags: [start, [[int(value), getattr(value, "data", None)]
+                                   for value in values]]
+                    for tags, (start, values) in patterns.items() if tags not in plain}
+    return json.dumps([plain, alternatives], ensure_ascii=False, sort_keys=True).encode()
