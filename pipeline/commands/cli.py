@@ -8,10 +8,8 @@ an up-to-date `build` stays quick.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a did-you-mean for a mistyped command, choice or option."""
 
     def error(self, message: str):
+        import difflib  # only for a command line that is wrong
+
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if choice:
             options = re.findall(r"'([^']*)'", choice[2])
