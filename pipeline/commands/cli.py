@@ -350,6 +350,8 @@ def _diff_files(paths: list[Path], images: Path) -> int:
 
 def _diff_since(sources: list[Path], args, out: Path, where: Workspace,
                 registry: str | None) -> int:
+    import subprocess
+
     from . import diff
 
     status = 0
