@@ -7,6 +7,7 @@ errors (in-process)."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,6 +28,7 @@ from pipeline.house import style as house
 from pipeline.jobs import batch, cluster
 
 DASK = Path(sys.executable).parent / "dask"
+SETTINGS = Path(__file__).resolve().parent.parent / "benchmarks" / "dask.yaml"
 CODE = [Path(package.__path__[0]).resolve() for package in (pipeline, styles)]  # our package
 
 
@@ -82,6 +85,14 @@ def test_without_dask_the_command_says_how_to_install_it(monkeypatch):
         cluster.Cluster("tcp://127.0.0.1:8786")
 
 
+def test_a_daemon_worker_refuses_the_unit_saying_which_setting_to_change(monkeypatch):
+    """Dask's default daemon workers may not start the child process that builds."""
+    monkeypatch.setattr(cluster.multiprocessing, "current_process",
+                        lambda: SimpleNamespace(daemon=True))
+    with pytest.raises(RuntimeError, match="daemon: false.*DASK_DISTRIBUTED__WORKER__DAEMON"):
+        cluster._run({"code": cluster.code()}, {}, None)
+
+
 def test_the_project_gives_the_scheduler_and_all_three_certificates(tmp_path):
     (tmp_path / "briefing.toml").write_text('scheduler = "tls://10.0.0.5:8786"\n'
                                             'tls_ca = "ca.pem"\ntls_cert = "c.pem"\n')
@@ -114,15 +125,18 @@ def _readable() -> list[str]:
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory):
     """`dask scheduler` and two `dask worker` processes on 127.0.0.1, each in a folder of its
-    own. With Landlock (Linux 5.13+), the workers can read nothing but the system, Python and
-    our code, and write only in their own folder: no source folder; their address."""
+    own that is also its home, holding the README's Dask settings (`benchmarks/dask.yaml`,
+    which turns off daemon workers: without it no unit builds). With Landlock (Linux 5.13+),
+    the workers can read nothing but the system, Python and our code, and write only in their
+    own folder: no source folder; their address."""
     address = f"tcp://127.0.0.1:{_free_port()}"
     started = []
 
     def start(*args: str, confine: bool = False) -> None:
         folder = tmp_path_factory.mktemp("dask")
-        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "TMPDIR": str(folder),
-               "HOME": str(folder)}
+        (folder / ".config" / "dask").mkdir(parents=True)
+        shutil.copy(SETTINGS, folder / ".config" / "dask" / "briefing.yaml")
+        env = {**os.environ, "TMPDIR": str(folder), "HOME": str(folder)}
         command = [str(DASK), *args]
         if confine and confined.abi():
             command = [sys.executable, confined.__file__, *(f"--read={path}" for path in

@@ -243,7 +243,8 @@ def _run(parcel: dict, house: dict, registry: batch.RegistryCopy | None) -> list
                            "the same version on every worker")
     if multiprocessing.current_process().daemon:
         raise RuntimeError("the Dask worker cannot start the process that builds: start "
-                           "workers with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+                           "workers with 'distributed: worker: daemon: false' in their Dask "
+                           "settings, or DASK_DISTRIBUTED__WORKER__DAEMON=False")
     if not hasattr(_local, "pool"):
         _local.pool = batch.Workers(1)
         _local.out = Path(tempfile.mkdtemp(prefix="out-", dir=_workdir()))
