@@ -628,15 +628,41 @@ def test_a_note_added_and_another_removed_leave_the_others_labels(tmp_path, hous
 
 def test_a_piece_that_would_read_otherwise_in_the_sources_wrapping_is_the_writers(
         house_style):
-    """The source's line break taken into the writer's line (a hard break typed with two
-    spaces, after the writer's backslash) would be another text: the writer's is written."""
+    """The source's hard break taken where Word moved it would add a second one: another
+    text, so the writer's lines are written (its hard break typed as the source types it)."""
     from pipeline.writers.markdown import typesetter
 
     typeset = typesetter(house_style.labels("en"))
-    new = "A line\\\nand the next one"
-    assert markdown_layout.rewrapped(new, "A line  \nand the next", typeset) == new
+    assert markdown_layout.rewrapped("A line and the\\\nnext one", "A line  \nand the next",
+                                     typeset) == "A line and the  \nnext one"
     assert markdown_layout.rewrapped("A line and the next one", "A line\nand the next",
                                      typeset) == "A line\nand the next one"  # read the same
+
+
+@pytest.mark.parametrize("old, new, kept", [
+    ("A line  \nand the next", "A line\\\nand the next one", "A line  \nand the next one"),
+    ("A line\\\nand the next", "A line\\\nand the next one", "A line\\\nand the next one"),
+    ("A path C:\\\\  \nand the next", "A path C:\\\\\\\nand the next one",
+     "A path C:\\\\  \nand the next one"),  # an escaped backslash before the break
+    ("    code  \n    more", "    code\\\n    more!", "    code\\\n    more!"),  # no break there
+])
+def test_an_edited_piece_types_its_hard_breaks_as_the_source_does(house_style, old, new, kept):
+    from pipeline.writers.markdown import typesetter
+
+    typeset = typesetter(house_style.labels("en"))
+    assert markdown_layout.rewrapped(new, old, typeset) == kept
+
+
+def test_a_hard_break_typed_with_two_spaces_stays_so_in_a_paragraph_edited_in_word(
+        tmp_path, house_style):
+    source = write_doc(tmp_path / "source" / "powers", laid_out("end").replace(
+        "journalists, lawyers", "journalists,  \nlawyers"))
+    data = edited(built(source, house_style), "sixty-two", "seventy")
+    old = source.read_text(encoding="utf-8")
+    assert "journalists,  \nlawyers" in old
+    assert changes(old, imported(source, data, house_style)) == (
+        ["We interviewed sixty-two people in four provinces, among them protesters,"],
+        ["We interviewed seventy people in four provinces, among them protesters,"])
 
 
 def test_a_paragraph_added_in_word_is_filled_to_the_sources_width(tmp_path, house_style):

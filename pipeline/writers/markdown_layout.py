@@ -46,6 +46,8 @@ _SPACES = re.compile(r"(\s+)")
 # fence, box, definition...): never moved there by re-flowing.
 _OPENS_BLOCK = re.compile(r"[#>+*=|~`:-]|\d+[.)]|\[\^")
 _OPENING = re.compile(r"\s*([-*+]|\d+[.)]|\[\^[^\]]+\]:)[ \t]+")  # a list item's, a definition's
+_BACKSLASH_BREAK = re.compile(r"(?<!\\)((?:\\\\)*)\\\n")  # not after an escaped backslash
+_SPACED_BREAK = re.compile(r"\S {2,}\n")  # a hard break typed as two spaces or more
 
 
 @dataclass
@@ -352,7 +354,11 @@ def _gap(source: _Parsed, previous: _Entry, entry: _Entry) -> list[str]:
 def rewrapped(new: str, old: str, typeset, width: int = 0) -> str:
     """`new` (a piece as the writer writes it) in the line wrapping of `old` (the piece it
     replaces): the breaks of `old` between words the edit left alone, changed lines re-flowed
-    to `width` if `old` is wrapped. `new` itself if that would not read the same."""
+    to `width` if `old` is wrapped, its hard breaks typed as `old` types them (the writer's
+    backslash, or two spaces). `new` itself if that would not read the same."""
+    if _SPACED_BREAK.search(old) and not _BACKSLASH_BREAK.search(old):
+        spaced = _BACKSLASH_BREAK.sub(r"\1  \n", new)
+        new = spaced if typeset(spaced) == typeset(new) else new
     old_words, old_spaces = _split(old)
     words, spaces = _split(new)
     wrapped = sum("\n" in s for s in old_spaces) > sum("\n" in s for s in spaces)
