@@ -552,6 +552,51 @@ def test_an_edit_in_a_list_in_a_box_changes_its_line(tmp_path, house_style):
         ["- detain organizers for up to ten days without charge.[^4]"])
 
 
+def boxed_note() -> str:
+    """The briefing with note 4's definition inside the box that calls it, at its end."""
+    return laid_out("end").replace(f"{DEFINITIONS['4']}\n\n", "").replace(
+        "without charge.[^4]\n:::", f"without charge.[^4]\n\n{DEFINITIONS['4']}\n:::")
+
+
+@pytest.mark.parametrize("old, new, part, removed, added", [
+    (None, None, None, [], []),  # unedited: byte for byte
+    ("sixty-two people", "seventy people", "word/document.xml",  # outside the box
+     ["We interviewed sixty-two people in four provinces, among them protesters,"],
+     ["We interviewed seventy people in four provinces, among them protesters,"]),
+    ("up to fourteen days", "up to ten days", "word/document.xml",  # in the box
+     ["- detain organizers for up to fourteen days without charge.[^4]"],
+     ["- detain organizers for up to ten days without charge.[^4]"]),
+    ("renewed once", "renewed twice", "word/footnotes.xml",  # the definition in the box
+     [DEFINITIONS["4"]], [DEFINITIONS["4"].replace("once", "twice")]),
+    ('<w:footnoteReference w:id="4"/>', "", "word/document.xml",  # its call removed
+     ["- detain organizers for up to fourteen days without charge.[^4]", "",
+      DEFINITIONS["4"]],
+     ["- detain organizers for up to fourteen days without charge."]),
+])
+def test_a_definition_inside_a_box_stays_there(tmp_path, house_style, old, new, part,
+                                               removed, added):
+    source = write_doc(tmp_path / "source" / "powers", boxed_note())
+    data = built(source, house_style)
+    if old:
+        data = edited(data, old, new, part)
+    assert changes(source.read_text(encoding="utf-8"), imported(source, data, house_style)) == (
+        removed, added)
+
+
+def test_a_definition_inside_a_box_goes_to_its_end_when_the_box_is_edited(tmp_path,
+                                                                          house_style):
+    """Written before the box's list, it cannot keep its place among lines the edit may
+    have moved: it goes to the box's end, still inside."""
+    text = laid_out("end").replace(f"{DEFINITIONS['4']}\n\n", "").replace(
+        "governors the power to:\n", f"governors the power to:\n\n{DEFINITIONS['4']}\n")
+    source = write_doc(tmp_path / "source" / "powers", text)
+    data = edited(built(source, house_style), "up to fourteen days", "up to ten days")
+    assert imported(source, data, house_style) == text.replace(
+        f"power to:\n\n{DEFINITIONS['4']}\n", "power to:\n").replace(
+        "up to fourteen days without charge.[^4]\n:::",
+        f"up to ten days without charge.[^4]\n\n{DEFINITIONS['4']}\n:::")
+
+
 @pytest.mark.parametrize("placement", ["end", "after"])
 def test_one_word_edited_in_a_wrapped_paragraph_changes_its_line(tmp_path, house_style,
                                                                   placement):

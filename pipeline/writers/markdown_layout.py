@@ -11,10 +11,12 @@ line breaks as spaces (`typesetter`: wrapping is layout, not text).
   (filled to the source's line width), after the block it follows and the definitions
   that block calls.
 - A definition keeps its place in the source, as written if unchanged, rewrapped if edited;
-  a removed note's goes. A new note's goes among the definitions right after the block that
-  calls it, if any; else after that block where the source puts most definitions after the
-  block that calls them; else among the next definitions after it (at the end of the file
-  where the source gathers them there); in each, in the order of the calls.
+  a removed note's goes. One inside a block (a box) stays inside it: in its place if the
+  block's text is unchanged, else at the block's end. A new note's goes among the
+  definitions right after the block that calls it, if any; else after that block where the
+  source puts most definitions after the block that calls them; else among the next
+  definitions after it (at the end of the file where the source gathers them there); in
+  each, in the order of the calls.
 - Lines that make no block stay where they are; the blank lines between two pieces that
   follow one another in the source, as they were.
 
@@ -60,7 +62,9 @@ class _Piece:
     label: str = ""
     calls: list[str] = field(default_factory=list)  # the notes it calls, in order
     text: str = ""
-    key: str = ""  # its HTML
+    key: str = ""  # its HTML (a block's without the definitions inside it)
+    inner: list[_Piece] = field(default_factory=list)  # the definitions inside a block
+    body: str = ""  # a block's text without them
 
 
 @dataclass
@@ -153,23 +157,34 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
                               and child.meta["label"] not in current.calls]
     for note in notes:
         _locate(note, lines, head)
-    inside = [(b.start, b.end) for b in blocks]  # a definition inside a box is the box's
-    pieces = blocks + [note for note in notes if note.start >= 0 and not any(
-        start <= note.start < end for start, end in inside)]
-    for piece in pieces:
+    pieces = list(blocks)
+    for note in notes:  # a definition inside a block (a box) goes with it
+        if note.start >= 0:
+            block = next((b for b in blocks if b.start <= note.start < b.end), None)
+            (pieces if block is None else block.inner).append(note)
+    inner = [note for block in blocks for note in block.inner]
+    for piece in pieces + inner:
         while piece.end > piece.start + 1 and not lines[piece.end - 1].strip():
             piece.end -= 1
     pieces += _other_lines(lines, head, pieces)
     pieces.sort(key=lambda piece: piece.start)
     references = env.get("references")
-    for piece in pieces:
+    for piece in pieces + inner:
         piece.text = "\n".join(lines[piece.start:piece.end])
+        piece.body = _without(piece, lines)
         if piece.kind != "lines":
-            piece.key = typeset(_note_body(piece.text) if piece.label else piece.text,
+            piece.key = typeset(_note_body(piece.text) if piece.label else piece.body,
                                 references)
     width = max(wrapped, default=0)
     return _Parsed(lines, head, pieces, width if sum(n > width for n in other) < len(wrapped)
                    else 0)
+
+
+def _without(block: _Piece, lines: list[str]) -> str:
+    """The text of `block` without the definitions inside it (and a blank line each)."""
+    drop = {n for note in block.inner for n in range(note.start, note.end)}
+    drop |= {note.start - 1 for note in block.inner if not lines[note.start - 1].strip()}
+    return "\n".join(lines[n] for n in range(block.start, block.end) if n not in drop)
 
 
 def _locate(note: _Piece, lines: list[str], head: int) -> None:
@@ -222,6 +237,7 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
     def new_block(j: int) -> _Entry:
         return _Entry(_filled(news[j].text, source.width, typeset), calls=news[j].calls)
 
+    known = {p.label for p in source.pieces if p.kind == "note"}  # + those in blocks written
     entries = [new_block(j) for j in inserted.get(-1, [])]
     pending: list[int] = []  # new blocks to write after the definitions of the block before
     calls: list[str] = []  # what that block calls
@@ -238,11 +254,12 @@ def _entries(source: _Parsed, writer: _Parsed, typeset) -> list[_Entry]:
         else:
             if n in pairs:
                 new = news[pairs[n]]
-                entries.append(_Entry(_written(new, piece, source, typeset), n,
-                                      new.kind == piece.kind, calls=new.calls))
+                written = _written(new, piece, source, typeset) if not piece.inner else \
+                    _with_inner(new, piece, source, definitions, typeset)
+                entries.append(_Entry(written, n, new.kind == piece.kind, calls=new.calls))
+                known |= {note.label for note in piece.inner}
             pending, calls = inserted.get(n, []), piece.calls
     entries += [new_block(j) for j in pending]
-    known = {p.label for p in source.pieces if p.kind == "note"}
     rank = {}  # each note by its first call
     for block in news:
         for label in block.calls:
@@ -280,6 +297,34 @@ def _written(new: _Piece, old: _Piece, source: _Parsed, typeset) -> list[str]:
     if new.key == old.key:
         return old.text.split("\n")
     return rewrapped(new.text, old.text, typeset, source.width).split("\n")
+
+
+def _with_inner(new: _Piece, old: _Piece, source: _Parsed, definitions: dict[str, _Piece],
+                typeset) -> list[str]:
+    """The lines of `new` in the place of `old`, a block of `source` holding definitions: if
+    its text is unchanged, `old`'s lines with each definition as `_written` (a removed note's
+    gone); else `new` in `old`'s wrapping, the definitions at its end, inside its fence."""
+    lines = source.lines
+    notes = {note.start: note for note in old.inner}
+    if new.key == old.key:
+        result, n = [], old.start
+        while n < old.end:
+            note = notes.get(n)
+            if note is None:
+                result.append(lines[n])
+                n += 1
+                continue
+            if note.label in definitions:
+                result += _written(definitions[note.label], note, source, typeset)
+            elif result and not result[-1].strip():
+                result.pop()  # the blank line before the removed definition
+            n = note.end
+        return result
+    result = rewrapped(new.text, old.body, typeset, source.width).split("\n")
+    at = len(result) - 1 if re.fullmatch(":{3,}", result[-1].strip()) else len(result)
+    kept = [line for note in old.inner if note.label in definitions
+            for line in ["", *_written(definitions[note.label], note, source, typeset)]]
+    return result[:at] + kept + result[at:]
 
 
 def _paired(olds: list[_Piece], news: list[_Piece]) -> dict[int, int]:
@@ -426,9 +471,9 @@ def _reads_as(text: str, writer: _Parsed, labels: dict, typeset) -> bool:
     """Whether `text` holds the writer's blocks in its order and its definitions."""
     result = _parsed(text, labels, typeset)
 
-    def content(parsed: _Parsed):
+    def content(parsed: _Parsed):  # a definition inside a block counts as any other
         pieces = [p for p in parsed.pieces if p.kind != "lines"]
-        return ([p.key for p in pieces if not p.label],
-                sorted((p.label, p.key) for p in pieces if p.label))
+        notes = [p for p in pieces if p.label] + [note for p in pieces for note in p.inner]
+        return [p.key for p in pieces if not p.label], sorted((p.label, p.key) for p in notes)
 
     return content(result) == content(writer)
