@@ -64,7 +64,6 @@ class _Piece:
     text: str = ""
     key: str = ""  # its HTML (a block's without the definitions inside it)
     inner: list[_Piece] = field(default_factory=list)  # the definitions inside a block
-    body: str = ""  # a block's text without them
 
 
 @dataclass
@@ -171,9 +170,9 @@ def _parsed(text: str, labels: dict, typeset) -> _Parsed:
     references = env.get("references")
     for piece in pieces + inner:
         piece.text = "\n".join(lines[piece.start:piece.end])
-        piece.body = _without(piece, lines)
         if piece.kind != "lines":
-            piece.key = typeset(_note_body(piece.text) if piece.label else piece.body,
+            piece.key = typeset(_note_body(piece.text) if piece.label else
+                                _without(piece, lines) if piece.inner else piece.text,
                                 references)
     width = max(wrapped, default=0)
     return _Parsed(lines, head, pieces, width if sum(n > width for n in other) < len(wrapped)
@@ -320,7 +319,7 @@ def _with_inner(new: _Piece, old: _Piece, source: _Parsed, definitions: dict[str
                 result.pop()  # the blank line before the removed definition
             n = note.end
         return result
-    result = rewrapped(new.text, old.body, typeset, source.width).split("\n")
+    result = rewrapped(new.text, _without(old, lines), typeset, source.width).split("\n")
     at = len(result) - 1 if re.fullmatch(":{3,}", result[-1].strip()) else len(result)
     kept = [line for note in old.inner if note.label in definitions
             for line in ["", *_written(definitions[note.label], note, source, typeset)]]
