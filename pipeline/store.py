@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -75,6 +76,7 @@ def file_key(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@cache
 def library_key(package: str, version_file: str = "__init__.py") -> str:
     """An installed library's part of a key, found without importing it: the SHA-256 of the
     file of its package that holds its version."""

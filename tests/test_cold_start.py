@@ -92,16 +92,43 @@ def test_no_cache_changes_a_byte_of_any_output(tmp_path):
 
 @pytest.mark.e2e
 def test_a_build_imports_only_the_writers_it_needs(tmp_path):
+    """Nor, once its caches are warm, Babel (its locale facts are kept), lxml for a page
+    with no SVG image, or fontTools' font reader."""
     source = write_doc(tmp_path / "doc")
-    for fmt, unwanted in (("docx", {"weasyprint", "fontTools.subset"}),
-                          ("html", {"weasyprint", "docx"})):
+    for fmt, unwanted in (("docx", {"weasyprint", "fontTools.subset", "babel",
+                                    "fontTools.ttLib"}),
+                          ("html", {"weasyprint", "docx", "babel", "lxml", "fontTools.ttLib"})):
         code = (f"import sys; from pipeline.commands.cli import main; "
                 f"assert main(['build', {str(source)!r}, '--format', {fmt!r}, '--out', "
-                f"{str(tmp_path / fmt)!r}]) == 0; "
+                f"{str(tmp_path / fmt)!r}, '--force']) == 0; "
                 f"print(sorted(set({sorted(unwanted)!r}) & set(sys.modules)))")
-        shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                               text=True, check=True)
+        for caches in ("cold", "warm"):
+            shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                                   text=True, check=True)
         assert shown.stdout.splitlines()[-1] == "[]"
+
+
+def test_locale_facts_are_kept_and_found_without_babel(tmp_path, monkeypatch):
+    from datetime import date
+
+    from pipeline.house import locale
+
+    labels = {"date_format": "d MMMM y"}
+    asked = [("direction", "ar"), ("direction", "fr-CA"), ("english_name", "fr-CA"),
+             ("english_name", "pt-BR")]
+    made = [getattr(locale, name)(lang) for name, lang in asked]
+    dates = [locale.long_date(date(2024, 11, 27), lang, labels) for lang in ("fr", "ar")]
+    assert made == ["rtl", "ltr", "French", "Portuguese"]
+    assert dates == ["27 novembre 2024", "27 نوفمبر 2024"]
+    with store.kept_in(tmp_path):
+        assert [getattr(locale, name)(lang) for name, lang in asked] == made
+        [locale.long_date(date(2024, 11, 27), lang, labels) for lang in ("fr", "ar")]
+        monkeypatch.setattr(locale, "locale", None)  # from the cache now, or a TypeError
+        assert [getattr(locale, name)(lang) for name, lang in asked] == made
+        assert [locale.long_date(date(2024, 11, 27), lang, labels)
+                for lang in ("fr", "ar")] == dates
+        with pytest.raises(TypeError):  # another day is another question
+            locale.long_date(date(2024, 11, 28), "fr", labels)
 
 
 def test_kept_hyphenation_patterns_hyphenate_as_pyphen_does(tmp_path, monkeypatch):
@@ -209,3 +236,28 @@ def test_a_fonts_characters_are_kept_for_the_word_writer(tmp_path, house_style, 
         monkeypatch.setattr(docx, "_code_points", None)  # from the cache now
         assert [docx._characters.__wrapped__(path) for path in fonts] == made
     assert made[0] == frozenset(map(chr, TTFont(fonts[0]).getBestCmap())) and len(made[0]) > 200
+
+
+def test_a_page_is_rendered_once_and_its_fonts_cut_to_its_characters(tmp_path, sample_doc,
+                                                                    monkeypatch):
+    """The fonts go where the template prints `token_css`; a template that prints it other
+    than once is rendered again, with the same fonts (cut to the same characters)."""
+    import re
+    import shutil
+
+    from pipeline.house.style import HouseStyle
+
+    folder = shutil.copytree(ROOT / "styles" / "amnesty", tmp_path / "house")
+    renders, render = [], html.jinja2.Template.render
+    monkeypatch.setattr(html.jinja2.Template, "render",
+                        lambda self, *a, **k: renders.append(self.name) or render(self, *a, **k))
+    once = html.page(sample_doc, HouseStyle(folder))
+    assert renders.count("page.html.j2") == 1
+    template = folder / "templates" / "page.html.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{{ token_css|safe }}", "{{ token_css|safe }}{{ token_css|safe }}"), encoding="utf-8")
+    twice = html.page(sample_doc, HouseStyle(folder))
+    assert renders.count("page.html.j2") == 3
+    fonts = re.findall(r"data:font/ttf;base64,[^)'\"]+", once)
+    assert fonts and re.findall(r"data:font/ttf;base64,[^)'\"]+", twice) == fonts * 2
+    assert "\0" not in once + twice

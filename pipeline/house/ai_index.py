@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import trusted_yaml
-from .locale import locale
+from .locale import english_name
 
 _PRINTED = r"""
     (?P<series>[a-z]{3}) \s*
@@ -103,7 +103,7 @@ class AIIndex:
 
     def file_stem(self, lang: str) -> str:
         """`IOR5387872024ENGLISH`: compact index and the language's English name in capitals."""
-        return self.compact + locale(lang).get_display_name("en").split(" (")[0].upper()
+        return self.compact + english_name(lang).upper()
 
 
 class IndexScheme:

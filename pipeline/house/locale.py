@@ -1,24 +1,45 @@
 """A language's locale facts from CLDR (through Babel) and the house's labels: its
-direction, digits and long dates."""
+direction, English name, digits and long dates.
+
+Importing Babel and loading one locale's data takes about 50 ms, more than the rest of a
+web page's build once its templates and fonts are cached; so the few facts a build takes
+from CLDR are kept in the build's cache (`store`) by Babel's version, and a build that
+finds them there never imports Babel.
+"""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from .. import store
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def locale(lang: str) -> Locale:
     """The CLDR locale of a language code as sources name it: `fr`, `pt-BR`."""
+    from babel import Locale
+
     return Locale.parse(lang, sep="-")
+
+
+def _from_cldr(question: str, compute) -> str:
+    """The answer to `question` (every input named in it), from the build's cache or
+    `compute()`, kept."""
+    key = f"cldr {question} {store.library_key('babel')}"
+    return json.loads(store.cached(key, lambda: json.dumps(compute()).encode()))
 
 
 def language_code(name: str) -> str:
     """The language code of `name`, a code (`fr`, `pt-BR`) or a biblatex `langid` in English
     (`french`, `brazilian`): raises ValueError for neither."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale(name)
         return name
@@ -33,7 +54,14 @@ def language_code(name: str) -> str:
 
 def direction(lang: str) -> str:
     """`rtl` or `ltr`, from CLDR."""
-    return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
+    return _from_cldr(f"direction {lang}", lambda: "rtl" if locale(lang).character_order
+                      == "right-to-left" else "ltr")
+
+
+def english_name(lang: str) -> str:
+    """The language's name in English, without its region: `French` for `fr-CA`."""
+    return _from_cldr(f"English name {lang}",
+                      lambda: locale(lang).get_display_name("en").split(" (")[0])
 
 
 _LANGIDS = {"american": "en-US", "british": "en-GB", "brazilian": "pt-BR", "ngerman": "de",
@@ -52,7 +80,13 @@ def long_date(day: date, lang: str, labels: dict) -> str:
     months = labels.get("months")
     if months:  # CLDR has one set of names per locale; a house may prefer another
         pattern = pattern.replace("MMMM", "'{}'".format(months[day.month - 1]))
-    return digits(format_date(day, pattern, locale=locale(lang)), labels)
+
+    def formatted() -> str:
+        from babel.dates import format_date
+
+        return format_date(day, pattern, locale=locale(lang))
+
+    return digits(_from_cldr(f"date {day.isoformat()} {lang} {pattern!r}", formatted), labels)
 
 
 def display_parts(text: str, labels: dict, widow: bool = False) -> list[tuple[str, bool]]:

@@ -17,15 +17,12 @@ import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from lxml import etree
-
 from .. import files, limits
 from ..errors import SourceError
 from ..model import Location
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
 _URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)""")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def check(url: str, folder: Path, location: Location) -> bytes:
@@ -81,11 +78,14 @@ def _raster_problem(data: bytes, kind: str) -> str | None:
 
 
 def _svg_problem(data: bytes) -> str | None:
-    """Why this SVG cannot be used, or None."""
+    """Why this SVG cannot be used, or None (lxml imported here: most documents have none)."""
+    from lxml import etree
+
     if not data.lstrip().startswith(b"<"):
         return "is not a SVG file"
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                      load_dtd=False))
     except etree.XMLSyntaxError as err:
         return f"is not well-formed SVG: {err}"
     if etree.QName(root).localname != "svg":

@@ -24,7 +24,6 @@ from datetime import datetime, time
 from functools import cache
 
 import docx
-import fontTools
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileError,
@@ -710,7 +709,7 @@ def _drop_legacy_parts(document) -> None:
 @cache
 def _characters(path) -> frozenset[str]:
     """The characters the font file at `path` has glyphs for (kept in the build's cache)."""
-    key = f"characters {store.file_key(path)} fontTools {fontTools.version}"
+    key = f"characters {store.file_key(path)} {store.library_key('fontTools')}"
     return frozenset(map(chr, json.loads(store.cached(key, lambda: _code_points(path)))))
 
 

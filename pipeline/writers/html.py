@@ -14,7 +14,6 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import fontTools
 import jinja2
 
 from .. import store
@@ -45,11 +44,18 @@ def page(doc: Document, house: HouseStyle) -> str:
     context = dict(doc=doc, meta=doc.meta, notes=doc.notes, index=doc.meta.index,
                    notes_at="end", embed_images=True, house=house, labels=house.labels(doc.lang),
                    screen_css=(house.root / "screen.css").read_text(encoding="utf-8"))
-    text = template.render(**context, token_css="")
-    characters = "".join(sorted(set(text + text.upper())))
+    text = template.render(**context, token_css=_FONTS_GO_HERE)
+    without = text.replace(_FONTS_GO_HERE, "")
+    characters = "".join(sorted(set(without + without.upper())))
     fonts = house.root / "fonts"
-    return template.render(**context, token_css=house.token_css(
-        lambda name: _font_data(fonts / name, characters)))
+    token_css = house.token_css(lambda name: _font_data(fonts / name, characters))
+    if text.count(_FONTS_GO_HERE) == 1:  # as the templates print it: once, as it is
+        return text.replace(_FONTS_GO_HERE, token_css)
+    return template.render(**context, token_css=token_css)
+
+
+# Where the page's fonts go, which are cut to the characters of the page around them.
+_FONTS_GO_HERE = "\0fonts\0"
 
 
 def _templates(house: HouseStyle) -> jinja2.Environment:
@@ -115,7 +121,8 @@ SUBSETTING = {"layout_features": ["*"], "name_IDs": ["*"], "drop_tables": ["FFTM
 
 def _font_data(path: Path, characters: str) -> str:
     """A data: URL of the font at `path`, cut down to `characters`."""
-    key = f"font {store.file_key(path)} {characters} {SUBSETTING} fontTools {fontTools.version}"
+    key = (f"font {store.file_key(path)} {characters} {SUBSETTING} "
+           f"{store.library_key('fontTools')}")
     data = store.cached(key, lambda: _cut(path, characters))
     return "data:font/ttf;base64," + base64.b64encode(data).decode("ascii")
 
