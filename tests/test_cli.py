@@ -1,9 +1,11 @@
 """The command line: what `build` and `check` take and where outputs go."""
 from __future__ import annotations
 
+import argparse
 import shutil
 
 from conftest import SAMPLE, write_doc
+from pipeline.commands import cli
 from pipeline.commands.cli import main
 
 
@@ -47,3 +49,16 @@ def test_one_bad_document_does_not_stop_the_others(tmp_path, capsys):
     assert (out / "good" / "IOR5387872024ENGLISH.pdf").is_file()
     assert not (out / "bad").exists()
     assert "missing required front-matter field 'date'" in capsys.readouterr().err
+
+
+def test_a_command_line_declares_only_its_command_with_the_same_options():
+    def commands(parser) -> dict:
+        (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return action.choices
+
+    every = commands(cli._parser(["--help"]))
+    assert sorted(every) == sorted(cli.COMMANDS)  # a new command is listed there too
+    for name in cli.COMMANDS:
+        alone = commands(cli._parser([name, "--force"]))
+        assert set(alone) == ({"index", "new"} if name in ("index", "new") else {name})
+        assert alone[name].format_help() == every[name].format_help()

@@ -20,9 +20,11 @@ from ..errors import SourceError
 from ..house import registry as registries, style as houses
 from ..jobs import build
 from ..writers import DEFAULT_FORMATS, FORMATS
-from . import index as index_commands, site as site_command, translate, word
+from . import index as index_commands
 
 DOCUMENT_COMMANDS = ("build", "check", "watch", "preview")
+COMMANDS = ("init", *DOCUMENT_COMMANDS, "preflight", "diff", "site", "index", "new", "translate",
+            "import")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,7 +73,14 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The command line's parser: with only the command `argv` starts with, if it names one
+    (each command's options cost about 1 ms to declare), else with all of them."""
+    only = argv[0] if argv and argv[0] in COMMANDS else None
+
+    def wanted(*names: str) -> bool:
+        return only is None or only in names
+
     parser = _Parser(prog="briefing", description=__doc__.split("\n\n")[0],
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
@@ -88,12 +97,15 @@ def _parser() -> argparse.ArgumentParser:
     styled.add_argument("--style", metavar="NAME|DIR", help="house style: a shipped style "
                         f"({', '.join(houses.shipped())}) or a folder (default: the project's)")
 
-    init = commands.add_parser("init", help="make a documents project with a sample document",
-                               parents=[styled])
-    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
-                      help="the project's folder (default: the working folder)")
+    if wanted("init"):
+        init = commands.add_parser("init", help="make a documents project with a sample "
+                                   "document", parents=[styled])
+        init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                          help="the project's folder (default: the working folder)")
     for name, text in (("build", "render documents"), ("check", "validate without rendering"),
                        ("watch", "build, then rebuild affected outputs whenever a file is saved")):
+        if not wanted(name):
+            continue
         command = commands.add_parser(name, help=text, parents=[common, styled, verbosity])
         command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                              help="document folder or .md file (default: the project's sources)")
@@ -114,46 +126,62 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--scheduler", metavar="ADDRESS",
                                  help="build on the Dask cluster of this scheduler (default: "
                                       "the project's `scheduler`, else on this machine)")
-    preflight = commands.add_parser(
-        "preflight", help="check built PDFs as a production editor does before they go out",
-        parents=[common, styled, verbosity],
-        description="Per document, one line per finding (see the README); exit status 1 on "
-                    "any error.")
-    preflight.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                           help="document folder or .md file (default: the project's sources)")
-    preflight.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
-    preflight.add_argument("--out", type=Path, metavar="DIR",
-                           help="output folder of the PDFs (default: the project's)")
-    preflight.add_argument("--debug", action="store_true", help="print the traceback of an "
-                           "internal error (or BRIEFING_DEBUG=1)")
-    preflight.add_argument("-j", "--jobs", type=_positive, metavar="N",
-                           help="worker processes (default: the number of CPUs)")
-    preview = commands.add_parser("preview", help="serve a document's web page (or the document "
-                                  "library) with live reload", parents=[common, styled])
-    preview.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                         help="document .md file or folder (with --site: any number, default: "
-                         "the project's sources)")
-    preview.add_argument("--site", action="store_true",
-                         help="serve the document library (`briefing site`), drafts included")
-    preview.add_argument("--lang", action="append", metavar="CODE", help="language to preview")
-    preview.add_argument("--out", type=Path, metavar="DIR",
-                         help="output folder of the HTML and PDF (default: the project's)")
-    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
-    diff = commands.add_parser("diff", help="which pages changed between two PDFs",
-                               description="Exit status 0 when no page changed, 1 otherwise.",
-                               parents=[styled])
-    diff.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                      help="OLD.pdf NEW.pdf, or a document with --since")
-    diff.add_argument("--since", metavar="REV", help="compare with the document at git revision REV")
-    diff.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
-    diff.add_argument("--out", type=Path, metavar="DIR",
-                      help="output folder of the current PDF (default: the project's)")
-    diff.add_argument("--images", type=Path, default=Path("output/diff"), metavar="DIR",
-                      help="folder for the side-by-side PNGs (default: output/diff)")
-    site_command.add_parser(commands, [common, styled, verbosity], _positive)
-    index_commands.add_commands(commands, common)
-    translate.add_parser(commands)
-    word.add_parser(commands)
+    if wanted("preflight"):
+        preflight = commands.add_parser(
+            "preflight", help="check built PDFs as a production editor does before they go out",
+            parents=[common, styled, verbosity],
+            description="Per document, one line per finding (see the README); exit status 1 on "
+                        "any error.")
+        preflight.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document "
+                               "folder or .md file (default: the project's sources)")
+        preflight.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
+        preflight.add_argument("--out", type=Path, metavar="DIR",
+                               help="output folder of the PDFs (default: the project's)")
+        preflight.add_argument("--debug", action="store_true", help="print the traceback of an "
+                               "internal error (or BRIEFING_DEBUG=1)")
+        preflight.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                               help="worker processes (default: the number of CPUs)")
+    if wanted("preview"):
+        preview = commands.add_parser("preview", help="serve a document's web page (or the "
+                                      "document library) with live reload",
+                                      parents=[common, styled])
+        preview.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                             help="document .md file or folder (with --site: any number, default: "
+                             "the project's sources)")
+        preview.add_argument("--site", action="store_true",
+                             help="serve the document library (`briefing site`), drafts included")
+        preview.add_argument("--lang", action="append", metavar="CODE", help="language to preview")
+        preview.add_argument("--out", type=Path, metavar="DIR",
+                             help="output folder of the HTML and PDF (default: the project's)")
+        preview.add_argument("--port", type=int, default=8000,
+                             help="port on 127.0.0.1 (default: 8000)")
+    if wanted("diff"):
+        diff = commands.add_parser("diff", help="which pages changed between two PDFs",
+                                   description="Exit status 0 when no page changed, 1 otherwise.",
+                                   parents=[styled])
+        diff.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                          help="OLD.pdf NEW.pdf, or a document with --since")
+        diff.add_argument("--since", metavar="REV",
+                          help="compare with the document at git revision REV")
+        diff.add_argument("--lang", action="append", metavar="CODE", help="languages to take")
+        diff.add_argument("--out", type=Path, metavar="DIR",
+                          help="output folder of the current PDF (default: the project's)")
+        diff.add_argument("--images", type=Path, default=Path("output/diff"), metavar="DIR",
+                          help="folder for the side-by-side PNGs (default: output/diff)")
+    if wanted("site"):
+        from . import site
+
+        site.add_parser(commands, [common, styled, verbosity], _positive)
+    if wanted("index", "new"):
+        index_commands.add_commands(commands, common)
+    if wanted("translate"):
+        from . import translate
+
+        translate.add_parser(commands)
+    if wanted("import"):
+        from . import word
+
+        word.add_parser(commands)
     return parser
 
 
@@ -204,7 +232,8 @@ def command() -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
@@ -221,8 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(args, "run"):
         return index_commands.run(args, where)
     if args.command == "translate":
+        from . import translate
+
         return translate.run(args, houses.HouseStyle(where.house), where.sources)
     if args.command == "import":
+        from . import word
+
         return word.run(args, where.house, where.sources)
     formats = _codes(getattr(args, "format", None)) or DEFAULT_FORMATS
     unknown = sorted(set(formats) - set(FORMATS))
@@ -245,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     registry = index_commands.usable_registry(where.registry, quiet=args.command != "check")
     if args.command == "site":
-        return site_command.run(args, sources, formats, where.output,
+        from . import site
+
+        return site.run(args, sources, formats, where.output,
                                 args.out or _shown(where.project.site), where.house, registry,
                                 -1 if args.quiet else 1 if args.verbose else 0)
     out = (args.out or where.output) if hasattr(args, "out") else None
