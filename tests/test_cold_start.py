@@ -261,3 +261,17 @@ def test_a_page_is_rendered_once_and_its_fonts_cut_to_its_characters(tmp_path, s
     fonts = re.findall(r"data:font/ttf;base64,[^)'\"]+", once)
     assert fonts and re.findall(r"data:font/ttf;base64,[^)'\"]+", twice) == fonts * 2
     assert "\0" not in once + twice
+
+
+def test_word_styles_are_built_once_per_house_style_and_language(tmp_path, house_style,
+                                                                 monkeypatch):
+    from pipeline.writers import docx
+
+    english, arabic = (build.load(SAMPLE / f"{lang}.md", house_style) for lang in ("en", "ar"))
+    made = docx.render(english, house_style)
+    with store.kept_in(tmp_path):
+        assert docx.render(english, house_style) == made
+        monkeypatch.setattr(docx._Writer, "_build_styles", None)  # from the cache now
+        assert docx.render(english, house_style) == made
+        with pytest.raises(TypeError):  # right-to-left styles are others
+            docx.render(arabic, house_style)

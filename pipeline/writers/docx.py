@@ -22,14 +22,16 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
+from pathlib import Path
 
 import docx
+from lxml import etree
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileError,
                                    UnrecognizedImageError)
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
@@ -40,7 +42,7 @@ from .. import model as m, store
 from ..errors import SourceError, warn
 from ..files import trusted_yaml
 from ..house.style import HouseStyle
-from . import docx_fonts
+from . import docx_fonts, docx_notes
 from .docx_notes import Footnotes, element as _el
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
@@ -105,6 +107,23 @@ class _Writer:
     # Styles ----------------------------------------------------------------------------
 
     def _styles(self) -> None:
+        """The house's named styles, built (`_build_styles`) once per house style, language
+        and python-docx version, then kept in the build's cache: building them takes longer
+        than writing a briefing's text."""
+        styles = self.document.styles.element
+        key = " ".join([
+            "docx styles", store.file_key(Path(__file__)),
+            store.file_key(Path(docx_notes.__file__)), store.library_key("docx"),
+            store.file_key(self.house.root / "docx.yaml"),
+            json.dumps(self.tokens, sort_keys=True, default=str), self.lang_tag, str(self.rtl)])
+        kept = store.get(key)
+        if kept is None:
+            self._build_styles()
+            store.put(key, etree.tostring(styles))
+        else:
+            styles[:] = parse_xml(kept)[:]
+
+    def _build_styles(self) -> None:
         styles = self.document.styles
         spec = _style_spec(self.house.root / "docx.yaml")
         fonts = self.tokens["fonts"]
