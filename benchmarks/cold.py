@@ -20,6 +20,10 @@ processes waited for, so not a worker pool's forkserver: a figure for one docume
 DOCX and HTML at most 1.5, PDF and all formats at most 1.0. Peers: Debian's `pandoc` (2.11 or
 later for `--citeproc`) and the `weasyprint` command of this environment.
 
+Also printed, per case: the floor, a process that only imports the installed libraries our
+build imports (the same modules, in the same order) and does nothing else; what lies
+between it and our time is ours to cut.
+
     python benchmarks/cold.py [--runs 7] [--cases docx,html,pdf,all three] [SOURCE.md]
 """
 from __future__ import annotations
@@ -59,6 +63,19 @@ def seconds(command: list[str], cwd: Path) -> tuple[float, float]:
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def libraries(command: list[str], cwd: Path) -> list[str]:
+    """The modules of installed libraries (not the pipeline's, not Python's own) that
+    `briefing` with the arguments `command[1:]` imports, in the order it imports them."""
+    code = ("import sys, sysconfig; from pipeline.commands.cli import main; "
+            f"main({command[1:]!r}); "
+            "installed = (sysconfig.get_path('purelib'), sysconfig.get_path('platlib')); "
+            "print(' '.join(name for name, module in list(sys.modules.items()) "
+            "if str(getattr(module, '__file__', None)).startswith(installed)))")
+    shown = subprocess.run([sys.executable, "-c", code], cwd=cwd, check=True,
+                           capture_output=True, text=True).stdout
+    return shown.splitlines()[-1].split()
 
 
 def version(command: list[str]) -> str:
@@ -117,17 +134,23 @@ def main() -> None:
               f"{version([str(BIN / 'weasyprint'), '--version'])}")
         print(f"first build, every cache empty: {first:.3f} s")
         for name, command, peers, target in cases:
-            mine, theirs = [], []
+            floor = [sys.executable, "-c",
+                     "import " + ", ".join(libraries(command, source.parent))]
+            mine, theirs, bare = [], [], []
             for _ in range(args.runs + 1):  # the first round warms the disk caches: not counted
                 mine.append(seconds(command, source.parent))
                 peer = [seconds(each, source.parent) for each in peers]
                 theirs.append(tuple(map(sum, zip(*peer))))
+                bare.append(seconds(floor, source.parent))
             (wall, cpu), (peer_wall, peer_cpu) = zip(*mine[1:]), zip(*theirs[1:])
+            floor_wall = [time for time, _ in bare[1:]]
             ratio = statistics.median(wall) / statistics.median(peer_wall)
             print(f"{name:9}: ours {spread(wall)}, peer {spread(peer_wall)}: ratio {ratio:.2f} "
                   f"(target <= {target}); CPU time: ours {statistics.median(cpu):.3f} s, peer "
                   f"{statistics.median(peer_cpu):.3f} s, ratio "
                   f"{statistics.median(cpu) / statistics.median(peer_cpu):.2f}")
+            print(f"{'':9}  floor, importing our libraries only: {spread(floor_wall)}, ratio "
+                  f"{statistics.median(floor_wall) / statistics.median(peer_wall):.2f} to the peer")
     finally:
         shutil.rmtree(work)
 

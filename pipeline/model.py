@@ -7,7 +7,7 @@ source carries a `Location` so later stages can report errors against the source
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Union
@@ -25,47 +25,70 @@ class Location:
         return f"{shown(self.path)}:{self.line}:{self.column}"
 
 
+class _Node:
+    """What every node below shares: equality and repr by its fields, as `dataclass` would
+    write them. It would write them once per class, which costs every build about 10 ms
+    of its start; `node` makes the rest (`__init__`)."""
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _values(self) == _values(other)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{each.name}={getattr(self, each.name)!r}"
+                          for each in fields(self) if each.repr)
+        return f"{type(self).__name__}({shown})"
+
+
+def _values(node: _Node) -> tuple:
+    return tuple(getattr(node, each.name) for each in fields(node))
+
+
+node = dataclass(repr=False, eq=False)
+
+
 # Inlines -------------------------------------------------------------------------------
 
-@dataclass
-class Text:
+@node
+class Text(_Node):
     text: str
 
 
-@dataclass
-class Code:
+@node
+class Code(_Node):
     text: str
 
 
-@dataclass
-class SoftBreak:
+@node
+class SoftBreak(_Node):
     pass
 
 
-@dataclass
-class LineBreak:
+@node
+class LineBreak(_Node):
     pass
 
 
-@dataclass
-class Emph:
+@node
+class Emph(_Node):
     children: list[Inline]
 
 
-@dataclass
-class Strong:
+@node
+class Strong(_Node):
     children: list[Inline]
 
 
-@dataclass
-class Link:
+@node
+class Link(_Node):
     url: str
     children: list[Inline]
     title: str = ""
 
 
-@dataclass
-class Image:
+@node
+class Image(_Node):
     """`![alt](file.png)`: a PNG, JPEG or SVG file in the document's folder, checked and read
     once on reading; every format takes `data`, never the file again."""
     url: str  # as written, relative to the document's folder
@@ -74,39 +97,39 @@ class Image:
     data: bytes = field(default=b"", repr=False)
 
 
-@dataclass
-class NoteRef:
+@node
+class NoteRef(_Node):
     """A call to the note `label`; `number` (1-based, by first call) is set by a transform."""
     label: str
     number: int = 0
     first: bool = True  # False for a second call of the same note
 
 
-@dataclass
-class CiteItem:
+@node
+class CiteItem(_Node):
     key: str
     prefix: str = ""
     locator: str = ""  # as written, e.g. "p. 12"
 
 
-@dataclass
-class Cite:
+@node
+class Cite(_Node):
     """`[@key, p. 12; @other]`; replaced by formatted text or a note during transforms."""
     items: list[CiteItem]
     location: Location
     uncommaed: str = ""  # as written, for `[see @key para. 13]` (a locator without its comma)
 
 
-@dataclass
-class Isolate:
+@node
+class Isolate(_Node):
     """A run set apart in its own direction (`dir`), e.g. a URL or index number inside Arabic
     text; writers emit `<span dir="ltr">` (HTML/PDF) or a left-to-right run (DOCX)."""
     children: list[Inline]
     dir: str = "ltr"
 
 
-@dataclass
-class Foreign:
+@node
+class Foreign(_Node):
     """A run in another language than the document's (`lang`, BCP 47), such as the citation
     of an English source in a French text, so that a screen reader switches voice; writers
     emit `<span lang>` (HTML, and `/Lang` in the PDF) or Word's `w:lang`."""
@@ -120,64 +143,64 @@ Inline = Union[Text, Code, SoftBreak, LineBreak, Emph, Strong, Link, Image, Note
 
 # Blocks --------------------------------------------------------------------------------
 
-@dataclass
-class Paragraph:
+@node
+class Paragraph(_Node):
     children: list[Inline]
 
 
-@dataclass
-class Heading:
+@node
+class Heading(_Node):
     level: int  # 2 or 3 in the body; the title (level 1) comes from the front matter
     children: list[Inline]
     id: str = ""
 
 
-@dataclass
-class ListItem:
+@node
+class ListItem(_Node):
     blocks: list[Block]
 
 
-@dataclass
-class BulletList:
+@node
+class BulletList(_Node):
     items: list[ListItem]
 
 
-@dataclass
-class OrderedList:
+@node
+class OrderedList(_Node):
     items: list[ListItem]
     start: int = 1
 
 
-@dataclass
-class BlockQuote:
+@node
+class BlockQuote(_Node):
     blocks: list[Block]
 
 
-@dataclass
-class Box:
+@node
+class Box(_Node):
     """A `::: box` container: boxed text, optionally titled by its first heading."""
     blocks: list[Block]
 
 
-@dataclass
-class TableCell:
+@node
+class TableCell(_Node):
     children: list[Inline]
     align: str = ""  # "", "left", "center", "right"
 
 
-@dataclass
-class Table:
+@node
+class Table(_Node):
     head: list[list[TableCell]]
     body: list[list[TableCell]]
 
 
-@dataclass
-class CodeBlock:
+@node
+class CodeBlock(_Node):
     text: str
 
 
-@dataclass
-class ThematicBreak:
+@node
+class ThematicBreak(_Node):
     pass
 
 
@@ -187,16 +210,16 @@ Block = Union[Paragraph, Heading, BulletList, OrderedList, BlockQuote, Box, Tabl
 
 # Document ------------------------------------------------------------------------------
 
-@dataclass
-class Note:
+@node
+class Note(_Node):
     label: str
     blocks: list[Paragraph]
     location: Location  # of its definition (or of the call, for inline notes and citations)
     number: int = 0
 
 
-@dataclass
-class Meta:
+@node
+class Meta(_Node):
     """Front matter, validated. `index` is the document's identifier, as the house style's
     scheme parsed it (an AI index number), or None."""
     title: str
@@ -213,8 +236,8 @@ class Meta:
     locations: dict[str, Location] = field(default_factory=dict)
 
 
-@dataclass
-class Document:
+@node
+class Document(_Node):
     source: Path
     lang: str
     slug: str

@@ -275,3 +275,19 @@ def test_word_styles_are_built_once_per_house_style_and_language(tmp_path, house
         assert docx.render(english, house_style) == made
         with pytest.raises(TypeError):  # right-to-left styles are others
             docx.render(arabic, house_style)
+
+
+def test_nodes_compare_and_show_by_their_fields_as_dataclasses_do(house_style):
+    first, again = (build.load(SAMPLE / "fr.md", house_style) for _ in range(2))
+    assert first == again and first is not again
+    again.notes[-1].blocks[0].children.append(m.Text("!"))
+    assert first != again
+    same = [m.Text("x")]
+    assert m.Emph(same) != m.Strong(same) and m.Emph(same) == m.Emph([m.Text("x")])
+    image = m.Image("map.png", "A map", m.Location(Path("en.md"), 3), b"\x89PNG")
+    assert repr(image) == ("Image(url='map.png', alt='A map', location=Location(path="
+                           "PosixPath('en.md'), line=3, column=1))")  # not its bytes
+    assert repr(m.Link("https://x.org", same)) == \
+        "Link(url='https://x.org', children=[Text(text='x')], title='')"
+    with pytest.raises(TypeError):
+        hash(m.Text("x"))  # mutable, as dataclasses with eq are: no hash
