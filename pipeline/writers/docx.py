@@ -43,7 +43,7 @@ from ..errors import SourceError, warn
 from ..files import trusted_yaml
 from ..house.style import HouseStyle
 from . import docx_fonts, docx_notes
-from .docx_notes import Footnotes, element as _el
+from .docx_notes import Footnotes, element as _el, styled
 
 _LENGTH = re.compile(r"^(-?[\d.]+)(pt|mm|em)$")
 
@@ -353,7 +353,7 @@ class _Writer:
 
     def paragraph(self, text: str = "", style: str = "Normal"):
         paragraph = self.document.add_paragraph()
-        paragraph._p.style = self.ids[style]
+        paragraph._p.append(styled("w:pPr", "w:pStyle", self.ids[style]))
         self._bidi(paragraph)
         if text:
             self.run(paragraph, text)

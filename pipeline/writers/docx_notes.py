@@ -62,9 +62,10 @@ class Footnotes:
         paragraph of its body (mark and a space already in it) for the caller to fill."""
         self._count += 1
         ident = str(self._count)
-        call = paragraph.add_run()._r
-        call.style = self.reference_style
+        call = OxmlElement("w:r")
+        call.append(styled("w:rPr", "w:rStyle", self.reference_style))
         call.append(element("w:footnoteReference", {"w:id": ident}))
+        paragraph._p.append(call)
         footnote = element("w:footnote", {"w:id": ident})
         self.part.element.append(footnote)
         return self.add_paragraph(footnote, mark=True)
@@ -75,13 +76,22 @@ class Footnotes:
         p = footnote.makeelement(qn("w:p"), {})
         footnote.append(p)
         paragraph = Paragraph(p, self.part)
-        p.style = self.text_style
+        p.append(styled("w:pPr", "w:pStyle", self.text_style))
         if mark:
-            mark_run = paragraph.add_run()._r
-            mark_run.style = self.reference_style
+            mark_run = OxmlElement("w:r")
+            mark_run.append(styled("w:rPr", "w:rStyle", self.reference_style))
             mark_run.append(OxmlElement("w:footnoteRef"))
+            p.append(mark_run)
             paragraph.add_run(" ")
         return paragraph
+
+
+def styled(properties: str, style_tag: str, style_id: str):
+    """New properties (`w:pPr`, `w:rPr`) holding only a style, for a new paragraph or run:
+    python-docx's style setters look through every possible sibling to place it."""
+    made = OxmlElement(properties)
+    made.append(element(style_tag, {"w:val": style_id}))
+    return made
 
 
 def element(tag: str, attrs: dict[str, str]):
