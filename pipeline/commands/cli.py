@@ -281,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         from . import site
 
         return site.run(args, sources, formats, where.output,
-                                args.out or _shown(where.project.site), where.house, registry,
-                                -1 if args.quiet else 1 if args.verbose else 0)
+                        args.out or _shown(where.project.site), where.house, registry,
+                        -1 if args.quiet else 1 if args.verbose else 0)
     out = (args.out or where.output) if hasattr(args, "out") else None
     if args.command == "diff":
         return _diff_since(sources, args, out, where, registry)

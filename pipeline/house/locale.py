@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .. import store
 
@@ -28,7 +28,7 @@ def locale(lang: str) -> Locale:
     return Locale.parse(lang, sep="-")
 
 
-def _from_cldr(question: str, compute) -> str:
+def _from_cldr(question: str, compute: Callable[[], str]) -> str:
     """The answer to `question` (every input named in it), from the build's cache or
     `compute()`, kept."""
     key = f"cldr {question} {store.library_key('babel')}"

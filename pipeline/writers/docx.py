@@ -25,7 +25,6 @@ from functools import cache
 from pathlib import Path
 
 import docx
-from lxml import etree
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileError,
@@ -35,6 +34,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..readers import images
 from ..house import locale
