@@ -98,3 +98,22 @@ def test_links_a_reader_can_follow_are_kept(tmp_path):
     uris = {str(annot.A.URI) for page in pikepdf.open(pdf).pages
             for annot in page.get("/Annots", []) if "/URI" in annot.get("/A", {})}
     assert uris == {"https://example.org/a", "mailto:press@example.org", "tel:+441234"}
+
+
+def test_the_quick_pretest_passes_every_text_linkify_it_would_look_at():
+    """A paragraph skipped by the first test is one linkify-it's own pretest refuses too."""
+    from linkify_it import LinkifyIt
+
+    from conftest import SAMPLE
+    from pipeline.readers import markdown
+
+    texts = [token.content for path in sorted(SAMPLE.glob("*.md"))
+             for token in markdown.markdown("“”‘’").parse(path.read_text(encoding="utf-8"))
+             if token.type == "inline"]
+    texts += ["LOCALHOST:8000", "see WWW. later", "user@example", "//cdn.example", "FTP:x",
+              "сайт.рф", "at 10.0.0.1 now", "e.g. this", "U.N.", "end. Next", "3.5 per cent",
+              "nothing to link", "Amnesty International.org", "tél. 01"]
+    linkify = LinkifyIt()
+    quick = [bool(markdown._MAYBE_LINK.search(text)) for text in texts]
+    assert all(quick[n] for n, text in enumerate(texts) if linkify.pretest(text))
+    assert not all(quick)  # and it does refuse some
