@@ -114,7 +114,7 @@ class _Writer:
         key = " ".join([
             "docx styles", store.file_key(Path(__file__)),
             store.file_key(Path(docx_notes.__file__)), store.library_key("docx"),
-            store.file_key(self.house.root / "docx.yaml"),
+            store.library_key("lxml"), store.file_key(self.house.root / "docx.yaml"),
             json.dumps(self.tokens, sort_keys=True, default=str), self.lang_tag, str(self.rtl)])
         kept = store.get(key)
         if kept is None:

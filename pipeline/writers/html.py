@@ -45,17 +45,22 @@ def page(doc: Document, house: HouseStyle) -> str:
                    notes_at="end", embed_images=True, house=house, labels=house.labels(doc.lang),
                    screen_css=(house.root / "screen.css").read_text(encoding="utf-8"))
     text = template.render(**context, token_css=_FONTS_GO_HERE)
-    without = text.replace(_FONTS_GO_HERE, "")
-    characters = "".join(sorted(set(without + without.upper())))
+    if text.count(_FONTS_GO_HERE) == 1:  # printed once as it is (`|safe`): filled in
+        return text.replace(_FONTS_GO_HERE, _token_css(house, text.replace(_FONTS_GO_HERE, "")))
+    text = template.render(**context, token_css="")  # printed otherwise: rendered with it
+    return template.render(**context, token_css=_token_css(house, text))
+
+
+# Where the page's fonts go. Escaping, trimming, indenting or changing its case alters it,
+# so the page is rendered again when the template prints `token_css` other than as it is.
+_FONTS_GO_HERE = "\n\0<fonts & 'styles'>\0\n"
+
+
+def _token_css(house: HouseStyle, text: str) -> str:
+    """The house's tokens as CSS, its fonts cut to the characters of `text`."""
+    characters = "".join(sorted(set(text + text.upper())))
     fonts = house.root / "fonts"
-    token_css = house.token_css(lambda name: _font_data(fonts / name, characters))
-    if text.count(_FONTS_GO_HERE) == 1:  # as the templates print it: once, as it is
-        return text.replace(_FONTS_GO_HERE, token_css)
-    return template.render(**context, token_css=token_css)
-
-
-# Where the page's fonts go, which are cut to the characters of the page around them.
-_FONTS_GO_HERE = "\0fonts\0"
+    return house.token_css(lambda name: _font_data(fonts / name, characters))
 
 
 def _templates(house: HouseStyle) -> jinja2.Environment:
