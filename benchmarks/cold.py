@@ -21,8 +21,8 @@ DOCX and HTML at most 1.5, PDF and all formats at most 1.0. Peers: Debian's `pan
 later for `--citeproc`) and the `weasyprint` command of this environment.
 
 Also printed, per case: the floor, a process that only imports the installed libraries our
-build imports (the same modules, in the same order) and does nothing else; what lies
-between it and our time is ours to cut.
+build imports (the same modules, in the same order) and ends as `briefing` does (no
+teardown); what lies between it and our time is ours to cut.
 
     python benchmarks/cold.py [--runs 7] [--cases docx,html,pdf,all three] [SOURCE.md]
 """
