@@ -99,26 +99,26 @@ def main() -> None:
         print(f"{len(sources)} documents, {len(sources) * len(formats)} jobs "
               f"({', '.join(formats)}), {args.rounds} rounds; Dask settings: "
               f"{args.dask_config or 'Dask defaults'}", flush=True)
-        for round in range(1, args.rounds + 1):
+        for number in range(1, args.rounds + 1):
             # which goes first alternates: neither gains from a machine warmed by the other
-            for where in ("local", "cluster") if round % 2 else ("cluster", "local"):
+            for where in ("local", "cluster") if number % 2 else ("cluster", "local"):
                 if where == "local":
                     times["local"].append(build_locally(sources, formats,
-                                                        folder / f"local{round}", house))
+                                                        folder / f"local{number}", house))
                 else:
                     seconds, units, sent = build_on_cluster(
-                        sources, formats, folder / f"out{round}", house,
-                        folder / f"cluster{round}", args.dask_config)
+                        sources, formats, folder / f"out{number}", house,
+                        folder / f"cluster{number}", args.dask_config)
                     times["cluster"].append(seconds)
-            same = all((folder / f"local{round}" / path.relative_to(folder / f"out{round}"))
+            same = all((folder / f"local{number}" / path.relative_to(folder / f"out{number}"))
                        .read_bytes() == path.read_bytes()
-                       for path in (folder / f"out{round}").rglob("doc*/*.*"))
+                       for path in (folder / f"out{number}").rglob("doc*/*.*"))
             local_seconds, cluster_seconds = times["local"][-1], times["cluster"][-1]
-            print(f"round {round}: local {local_seconds:.1f} s, cluster {cluster_seconds:.1f} s, "
+            print(f"round {number}: local {local_seconds:.1f} s, cluster {cluster_seconds:.1f} s, "
                   f"cluster/local {cluster_seconds / local_seconds:.3f}; outputs identical: "
                   f"{same}", flush=True)
-            shutil.rmtree(folder / f"local{round}")
-            shutil.rmtree(folder / f"out{round}")
+            shutil.rmtree(folder / f"local{number}")
+            shutil.rmtree(folder / f"out{number}")
     local_seconds, cluster_seconds = map(statistics.median, (times["local"], times["cluster"]))
     ratios = [remote / local for local, remote in zip(times["local"], times["cluster"])]
     print(f"local, 2 processes:   {len(sources) / local_seconds:.2f} documents/s "
