@@ -30,6 +30,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileError,
                                    UnrecognizedImageError)
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
@@ -224,9 +225,7 @@ class _Writer:
         self._footer()
         self._properties()
         fonts = docx_fonts.embed(self.document, self._fonts_used())
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return _fixed_dates(buffer.getvalue(), datetime.combine(self.meta.date, time()), fonts)
+        return _package(self.document, datetime.combine(self.meta.date, time()), fonts)
 
     def _fonts_used(self) -> dict:
         """The house font families the text uses, with their files: the body font, and the
@@ -743,20 +742,33 @@ def _style_spec(path) -> dict:
     return trusted_yaml(path)
 
 
-def _fixed_dates(data: bytes, moment: datetime, stored: dict[str, bytes]) -> bytes:
-    """The same zip with every member dated `moment` (ZIP dates start in 1980: an older
-    document's members are dated then; its date stays in the core properties), so equal
-    inputs give equal bytes; the members named in `stored` hold those bytes, uncompressed."""
-    moment = max(moment, datetime(1980, 1, 1))
+def _package(document, moment: datetime, stored: dict[str, bytes]) -> bytes:
+    """The zip of `document`'s package, as python-docx's `save` writes it but with every
+    member dated `moment` (ZIP dates start in 1980: an older document's members are dated
+    then; its date stays in the core properties), so equal inputs give equal bytes; the
+    members named in `stored` hold those bytes, uncompressed. Written once: saving, then
+    re-dating the saved zip would compress every member twice."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
-            if info.filename in stored:
-                fixed.compress_type = zipfile.ZIP_STORED
-                target.writestr(fixed, stored[info.filename])
-            else:
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(fixed, source.read(info))
+    with zipfile.ZipFile(out, "w") as target:
+        members = _DatedMembers(target, max(moment, datetime(1980, 1, 1)), stored)
+        PackageWriter._write_content_types_stream(members, package.parts)
+        PackageWriter._write_pkg_rels(members, package.rels)
+        PackageWriter._write_parts(members, package.parts)
     return out.getvalue()
+
+
+@dataclass
+class _DatedMembers:
+    """Where python-docx's package writer puts each member (its zip writer's one method)."""
+    target: zipfile.ZipFile
+    moment: datetime
+    stored: dict[str, bytes]
+
+    def write(self, uri, blob: bytes) -> None:
+        member = zipfile.ZipInfo(uri.membername, date_time=self.moment.timetuple()[:6])
+        member.compress_type = zipfile.ZIP_STORED if uri.membername in self.stored \
+            else zipfile.ZIP_DEFLATED
+        self.target.writestr(member, self.stored.get(uri.membername, blob))
