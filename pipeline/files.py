@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -95,7 +94,7 @@ def _mib(size: int) -> str:
 def write_atomic(target: Path, data: bytes) -> None:
     """Write under a temporary name in the same folder, then rename into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    tmp = target.parent / f".{target.name}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as umask allows
     try:
         with os.fdopen(fd, "wb") as stream:

@@ -12,7 +12,6 @@ certificate files (relative to the project) for a `tls://` one.
 """
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +112,8 @@ def _toml(path: Path) -> dict:
 def _settings(table: dict, path: Path) -> dict:
     for key, value in table.items():
         if key not in DEFAULTS and key not in OPTIONAL:
+            import difflib
+
             known = [*DEFAULTS, *OPTIONAL]
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""

@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +149,8 @@ def _held(job: Job, seconds: float, memory: int, loaded: list, collect: bool) ->
                             f"{memory // limits.MiB} MiB memory limit")
             result.spent = True
         except Exception as err:  # a bug: reported for this document, traceback for --debug
+            import traceback
+
             result.error = f"{shown(job.source)}: error: internal error: {type(err).__name__}: {err}"
             result.trace = traceback.format_exc()
     result.warnings = stderr.getvalue()
@@ -401,6 +402,8 @@ def execute(jobs: list[Job], workers: int, done: Callable[[Result], None],
                 results = [Result(job, error=f"{shown(job.source)}: error: {_doing(job)}: "
                                   f"{stopped}") for job in unit]
             except Exception as err:  # the results could not come back: a bug
+                import traceback
+
                 results = [Result(job, error=f"{shown(job.source)}: error: internal error: "
                                   f"{type(err).__name__}: {err}", trace=traceback.format_exc())
                            for job in unit]

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 from functools import cache
@@ -308,6 +307,8 @@ def load_bibliography(path: Path, scheme, titles=None, folder: Path | None = Non
 def _entries(text: str, path: Path) -> dict[str, dict]:
     """The entries of the BibTeX `text` (of the file `path`) by key: its CSL-JSON item, its
     line, its type and, if it has one, its `index` field and that field's line."""
+    import logging
+
     import bibtexparser
     from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
 
