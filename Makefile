@@ -4,6 +4,15 @@
 # (scripts/setup-machine) and creates the virtual environment .venv.
 VENV := .venv
 PY := $(VENV)/bin/python
+# What .venv is made from: the first of these that is Python 3.11 or later. The distribution's
+# comes first: Debian and Ubuntu build it with profile-guided and link-time optimisation, and
+# it starts and builds a briefing about a quarter faster than a plain build from source (such
+# as pyenv's default), at every command an editor types. `make PYTHON=...` picks another.
+ifndef PYTHON
+PYTHON := $(shell for candidate in /usr/bin/python3 python3; do $$candidate -c \
+	'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $$candidate && break; done)
+endif
+export PYTHON
 
 .PHONY: build test test-e2e test-all bench clean
 build: $(VENV)/installed
@@ -29,7 +38,7 @@ bench: $(VENV)/installed
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine
 	scripts/setup-machine build
-	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	$(PY) -m compileall -q pipeline  # as pip does when it installs a package (not an editable one)

@@ -131,6 +131,8 @@ def main() -> None:
         print(f"document: {source.name} of {source.parent.name}, {len(doc.notes)} notes; "
               f"{args.runs} alternating runs each, whole processes; {os.cpu_count()} CPUs, load "
               f"average {os.getloadavg()[0]:.1f} before the run")
+        print(f"python: {sys.version.split()[0]} ({os.path.realpath(sys.executable)}; how it "
+              "was built matters: see the Makefile's PYTHON)")
         print(f"peers: {version([pandoc, '--version'])}; "
               f"{version([str(BIN / 'weasyprint'), '--version'])}")
         print(f"first build, every cache empty: {first:.3f} s")
