@@ -272,7 +272,7 @@ def test_a_page_is_rendered_once_and_its_fonts_cut_to_its_characters(tmp_path, s
     assert "\0" not in once + twice + escaped
 
 
-def test_word_styles_are_built_once_per_house_style_and_language(tmp_path, house_style,
+def test_word_template_is_built_once_per_house_style_and_language(tmp_path, house_style,
                                                                  monkeypatch):
     from pipeline.writers import docx
 

@@ -31,11 +31,10 @@ from docx.image.exceptions import (InvalidImageStreamError, UnexpectedEndOfFileE
                                    UnrecognizedImageError)
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from ..readers import images
 from ..house import locale
@@ -68,11 +67,15 @@ class _Writer:
             role: {face: folder / name for face, name in font.get("files", {}).items()}
             for role, font in fonts.items()}
         self.fallback = self._fallback() if self.rtl else None
-        self.document = docx.Document()
-        _drop_legacy_parts(self.document)
         self.body_pt = self.length("sizes.body")
+        kept = store.get(self._template_key())
+        self.document = docx.Document(io.BytesIO(kept) if kept else None)
         self._lists = _Numbering(self.document, self.tokens, self.length)
-        self._styles()
+        if kept is None:
+            self._build_styles()
+            saved = io.BytesIO()
+            self.document.save(saved)
+            store.put(self._template_key(), saved.getvalue())
         # Style ids by name, looked up once: python-docx scans every style on each lookup.
         self.ids = {style.name: style.style_id for style in self.document.styles}
         self.notes = Footnotes(self.document, self.ids["Footnote Text"],
@@ -107,24 +110,20 @@ class _Writer:
 
     # Styles ----------------------------------------------------------------------------
 
-    def _styles(self) -> None:
-        """The house's named styles, built (`_build_styles`) once per house style, language
-        and python-docx version, then kept in the build's cache: building them takes longer
-        than writing a briefing's text."""
-        styles = self.document.styles.element
-        key = " ".join([
-            "docx styles", store.file_key(Path(__file__)),
+    def _template_key(self) -> str:
+        """The build cache's key of the package this writer starts from: python-docx's default
+        template without its legacy parts, with the house's list numbering and named styles
+        (`_build_styles`). Building the styles, and parsing the template's 430 KB of styles
+        that they replace, take longer than writing a briefing's text; kept, they are made
+        once per house style, language and python-docx version."""
+        return " ".join([
+            "docx template", store.file_key(Path(__file__)),
             store.file_key(Path(docx_notes.__file__)), store.library_key("docx"),
             store.library_key("lxml"), store.file_key(self.house.root / "docx.yaml"),
             json.dumps(self.tokens, sort_keys=True, default=str), self.lang_tag, str(self.rtl)])
-        kept = store.get(key)
-        if kept is None:
-            self._build_styles()
-            store.put(key, etree.tostring(styles))
-        else:
-            styles[:] = parse_xml(kept)[:]
 
     def _build_styles(self) -> None:
+        _drop_legacy_parts(self.document)
         styles = self.document.styles
         spec = _style_spec(self.house.root / "docx.yaml")
         fonts = self.tokens["fonts"]
