@@ -13,7 +13,6 @@ than the rest of the document).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from functools import cache
 from pathlib import Path
 
@@ -72,7 +71,9 @@ def embed(document, families: dict[str, dict[str, Path]]) -> dict[str, bytes]:
 def _obfuscated(path: Path) -> tuple[str, bytes]:
     """The font at `path` obfuscated, and its key (`{XXXXXXXX-…}`)."""
     data = path.read_bytes()
-    key = uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])
-    mask = key.bytes[::-1] * 2
+    key = hashlib.sha256(data).digest()[:16]  # a GUID's 16 bytes, written as 8-4-4-4-12
+    mask = key[::-1] * 2
     head = bytes(byte ^ bit for byte, bit in zip(data[:32], mask))
-    return "{" + str(key).upper() + "}", head + data[32:]
+    digits = key.hex().upper()
+    return (f"{{{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}}}",
+            head + data[32:])
