@@ -13,6 +13,8 @@ reading, rendering, writing), against the peer doing the same job on the same do
 
 Every build is `--force` (everything rendered) into an output folder whose caches are warm, as
 an editor's are after the first build; the first build with no cache at all is printed too.
+The document is copied into a project of its own, so that no cache is shared with the
+repository's.
 Runs alternate between ours and the peer, so that load from elsewhere hits both alike;
 printed: medians, the spread (slowest - fastest), and the ratio of the medians; then the
 median CPU time of each (user and system, less disturbed on a shared machine; it counts the
@@ -22,7 +24,9 @@ later for `--citeproc`) and the `weasyprint` command of this environment.
 
 Also printed, per case: the floor, a process that only imports the installed libraries our
 build imports (the same modules, in the same order) and ends as `briefing` does (no
-teardown); what lies between it and our time is ours to cut.
+teardown); what lies between it and our time is ours to cut. It compiles their regular
+expressions, as any program importing them does; `briefing` takes them from the project's
+table (`pipeline.regex_cache`).
 
     python benchmarks/cold.py [--runs 7] [--cases docx,html,pdf,all three] [SOURCE.md]
 """
@@ -101,10 +105,15 @@ def main() -> None:
     pandoc = shutil.which("pandoc")
     if not pandoc:
         sys.exit("cold.py: pandoc is missing: apt-get install pandoc")
-    source = args.source.resolve()
     house = houses.load()
     work = Path(tempfile.mkdtemp(prefix="briefing-cold-"))
     try:
+        # the document in a project of its own, so that every cache starts empty (the
+        # project's compiled patterns too) and stays in `work`
+        original, project = args.source.resolve(), work / "project"
+        source = project / "source" / original.parent.name / original.name
+        shutil.copytree(original.parent, source.parent)
+        (project / "pyproject.toml").write_text(f'[tool.briefing]\nstyle = "{houses.DEFAULT}"\n')
         out = work / "out"
         markup = work / "print.html"  # the weasyprint command's input: our own print HTML
         doc = build.load(source, house)

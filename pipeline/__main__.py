@@ -1,4 +1,4 @@
 """`python -m pipeline`: the `briefing` command."""
-from .commands.cli import command
+from .commands.start import command
 
 command()

@@ -14,8 +14,6 @@ import re
 import stat
 from pathlib import Path
 
-import yaml
-
 from .errors import SourceError
 from .model import Location
 
@@ -108,5 +106,7 @@ def write_atomic(target: Path, data: bytes) -> None:
 def trusted_yaml(path: Path):
     """The data of a YAML file of the house style (trusted, unlike sources), through libyaml's
     safe loader where PyYAML has it: the pure-Python one took half of a no-change build."""
+    import yaml  # here: importing it compiles patterns, which `regex_cache` may keep
+
     return yaml.load(path.read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

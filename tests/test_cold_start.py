@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -300,3 +301,75 @@ def test_nodes_compare_and_show_by_their_fields_as_dataclasses_do(house_style):
         "Link(url='https://x.org', children=[Text(text='x')], title='')"
     with pytest.raises(TypeError):
         hash(m.Text("x"))  # mutable, as dataclasses with eq are: no hash
+
+
+@pytest.fixture
+def kept_patterns(monkeypatch):
+    """`regex_cache` as a new process finds it; `re` put back as it was afterwards."""
+    from pipeline import regex_cache
+
+    monkeypatch.setattr(re._compiler, "compile", re._compiler.compile)
+
+    def fresh():
+        for name, value in (("_table", {}), ("_used", set()), ("_added", False),
+                            ("_folder", None)):
+            monkeypatch.setattr(regex_cache, name, value)
+        re.purge()
+        return regex_cache
+
+    yield fresh
+    re.purge()
+
+
+PATTERNS = [  # (pattern, flags): groups named and not, inline and given flags, bytes, Unicode
+    (r"(?P<series>[a-z]{3})\s*(?P<subject>\d{2})/(\d{2,4})", 0),
+    (r"(?ix) ^ (?P<year> \d{4} ) $", 0),
+    ("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]", 0),
+    (r"(?<=\w)'(?=\w)|«\s*", re.IGNORECASE | re.MULTILINE),
+    (rb"<!DOCTYPE|<\x00!\x00D", 0),
+    (r"[\u0590-\u08ff]+|[A-Za-z0-9\u00c0-\u024f]+", re.ASCII),
+]
+
+
+def test_patterns_come_from_the_projects_table_as_re_compiles_them(tmp_path, kept_patterns,
+                                                                   monkeypatch):
+    regex_cache = kept_patterns()
+    regex_cache.keep(tmp_path)
+    first = [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+    regex_cache.save()
+    assert len(list(tmp_path.iterdir())) == 1  # one store entry: the table
+
+    regex_cache = kept_patterns()  # the next process: every pattern from the table
+    regex_cache.keep(tmp_path)
+    parse = re._compiler._parser.parse
+    monkeypatch.setattr(re._compiler._parser, "parse", None)
+    again = [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+    monkeypatch.setattr(re._compiler._parser, "parse", parse)
+    assert again == first
+    for (pattern, flags), compiled in zip(PATTERNS, again):
+        plain = regex_cache._ORIGINAL(pattern, int(flags))
+        assert compiled == plain and compiled.groupindex == plain.groupindex  # the same code
+    assert again[0].match("ior 53/8787").group("subject", 3) == ("53", "8787")
+    assert again[2].search("a\x00b") and again[4].search(b"x<!DOCTYPE")
+
+
+def test_the_table_stays_small_and_a_damaged_one_is_a_miss(tmp_path, kept_patterns, monkeypatch):
+    regex_cache = kept_patterns()
+    regex_cache.keep(tmp_path)
+    for n in range(5):
+        re.compile(f"old{n}")
+    regex_cache.save()
+    regex_cache = kept_patterns()
+    monkeypatch.setattr(regex_cache, "LIMIT", 6)
+    regex_cache.keep(tmp_path)
+    for n in range(4):
+        re.compile(f"new{n}")  # 9 in all: only these 4, this process's, are kept
+    regex_cache.save()
+    regex_cache = kept_patterns()
+    regex_cache.keep(tmp_path)
+    assert sorted(pattern for pattern, _ in regex_cache._table) == [f"new{n}" for n in range(4)]
+    entry, = tmp_path.iterdir()
+    entry.write_bytes(entry.read_bytes()[:-1])
+    regex_cache = kept_patterns()
+    regex_cache.keep(tmp_path)
+    assert regex_cache._table == {} and re.compile("new0").match("new0")

@@ -12,7 +12,8 @@ import pipeline
 PACKAGE = Path(pipeline.__file__).parent
 # Lowest first: a module may import from its own layer and the layers before it.
 LAYERS = [
-    {"pipeline", "model", "errors", "limits", "files", "store", "project", "styles"},
+    {"pipeline", "model", "errors", "limits", "files", "store", "regex_cache", "project",
+     "styles"},
     {"house"},
     {"readers"},
     {"translation"},
