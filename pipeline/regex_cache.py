@@ -4,10 +4,11 @@ A `briefing` command compiles 150 to 300 regular expressions (PyYAML's, markdown
 linkify-it-py's, Jinja2's, WeasyPrint's, ours): about 35 ms of a 0.3 s DOCX or HTML build,
 more than importing any one library. Python keeps a module's bytecode between runs, but
 compiles every pattern again in every process. After `keep`, `re` compiles through `_compile`
-here: a pattern compiled before comes from a table in the project's build cache (`store`),
-keyed by the interpreter's exact build; a new one is compiled as `re` compiles it and added.
-The table stays with the project's outputs, like the rest of its cache, because a pattern
-may hold a document's words (the PDF's hyphenation keeps some whole).
+here: a pattern compiled before comes from a table in the cache of the project's output
+folder (`store`; also when `--out` names another), keyed by the interpreter's exact build; a
+new one is compiled as `re` compiles it and added. The table stays with the project's
+outputs, like the rest of its cache, because a pattern may hold a document's words (the
+PDF's hyphenation keeps some whole).
 
 Written by hand: no library keeps compiled patterns between processes. It calls `re`'s own
 parser and code generator and `_sre.compile`, as `re._compiler.compile` does in CPython 3.11
@@ -74,8 +75,9 @@ def _compile(pattern, flags=0):
         names = [None] * parsed.state.groups
         for name, number in parsed.state.groupdict.items():
             names[number] = name
-        compiled = (int(flags | parsed.state.flags), list(map(int, compiler._code(parsed, flags))),
-                    parsed.state.groups - 1, dict(parsed.state.groupdict), tuple(names))
+        code = list(map(int, compiler._code(parsed, flags)))  # marshal takes plain ints
+        compiled = (int(flags | parsed.state.flags), code, parsed.state.groups - 1,
+                    dict(parsed.state.groupdict), tuple(names))
         _table[key] = compiled
         _added = True
     _used.add(key)

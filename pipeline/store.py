@@ -1,7 +1,8 @@
 """The build's cache on disk: what is computed once per house style or bibliography rather
 than per document (a font cut down to a page's characters, compiled templates, parsed
 hyphenation patterns, a bibliography's entries, a formatted citation) is kept in the build's
-`.briefing-cache/` folder, next to the manifest, for the next documents and the next runs.
+`.briefing-cache/` folder, next to the manifest, for the next documents and the next runs;
+the project's output folder also keeps its compiled regular expressions (`regex_cache`).
 
 An entry is named by the SHA-256 of its key, which must name every input of the value (a
 file's content, not its path; the library's version), so a stale entry is never found. It
