@@ -24,7 +24,7 @@ from pathlib import Path
 from . import store
 
 SUPPORTED = ((3, 11), (3, 12), (3, 13))
-LIMIT = 2000  # patterns; past it, the table keeps only what the last command compiled
+LIMIT = 1000  # patterns; past it, the table keeps only what the last command compiled
 
 _ORIGINAL = re._compiler.compile
 _table: dict[tuple, tuple] = {}  # (pattern, flags) -> the arguments of _sre.compile after it
