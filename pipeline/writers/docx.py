@@ -68,14 +68,15 @@ class _Writer:
             for role, font in fonts.items()}
         self.fallback = self._fallback() if self.rtl else None
         self.body_pt = self.length("sizes.body")
-        kept = store.get(self._template_key())
+        template = self._template_key()
+        kept = store.get(template)
         self.document = docx.Document(io.BytesIO(kept) if kept else None)
         self._lists = _Numbering(self.document, self.tokens, self.length)
         if kept is None:
             self._build_styles()
             saved = io.BytesIO()
             self.document.save(saved)
-            store.put(self._template_key(), saved.getvalue())
+            store.put(template, saved.getvalue())
         # Style ids by name, looked up once: python-docx scans every style on each lookup.
         self.ids = {style.name: style.style_id for style in self.document.styles}
         self.notes = Footnotes(self.document, self.ids["Footnote Text"],
@@ -748,7 +749,7 @@ def _package(document, moment: datetime, stored: dict[str, bytes]) -> bytes:
     members named in `stored` hold those bytes, uncompressed. Written once: saving, then
     re-dating the saved zip would compress every member twice."""
     package = document.part.package
-    for part in package.parts:
+    for part in package.parts:  # the steps of python-docx's `PackageWriter.write`, into our zip
         part.before_marshal()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
