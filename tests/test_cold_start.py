@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -65,29 +66,35 @@ def test_an_entry_is_found_by_its_key_only(tmp_path):
         assert store.cached("b", lambda: b"two") == b"two"
 
 
-def briefing(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, check=True,
+def briefing(*args: str, cwd: Path = ROOT) -> None:
+    subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, check=True,
                    capture_output=True)
 
 
 @pytest.mark.e2e
-def test_no_cache_changes_a_byte_of_any_output(tmp_path):
-    """Every sample output built with every cache empty (new processes, no cache folder),
-    with the caches warm, and with every cache entry damaged: the same bytes."""
-    out = tmp_path / "out"
-    briefing("build", str(SAMPLE), "--out", str(out))
+def test_no_cache_changes_a_byte_of_any_output(tmp_path, monkeypatch):
+    """Every sample output built with every cache empty (new processes, in a project of
+    their own), with the caches warm, and with every cache entry damaged, the project's
+    compiled patterns too: the same bytes."""
+    project, out = tmp_path / "project", tmp_path / "out"
+    sample = project / "source" / SAMPLE.name
+    shutil.copytree(SAMPLE, sample)
+    (project / "pyproject.toml").write_text('[tool.briefing]\nstyle = "amnesty"\n')
+    briefing("build", str(sample), "--out", str(out), cwd=project)
     cold = digests(out)
     cache = out / store.FOLDER
     entries = sorted(cache.iterdir())
+    patterns, = (project / "output" / store.FOLDER).iterdir()  # kept by the command
     assert len(cold) == 9 and entries
-    briefing("build", str(SAMPLE), "--out", str(out), "--force")
+    briefing("build", str(sample), "--out", str(out), "--force", cwd=project)
     assert digests(out) == cold and sorted(cache.iterdir()) == entries
-    for source in sorted(SAMPLE.glob("*.md")):  # each in this process, its caches warm
+    monkeypatch.chdir(project)
+    for source in sorted(sample.glob("*.md")):  # each in this process, its caches warm
         assert main(["build", str(source), "--out", str(out), "--force", "-q"]) == 0
     assert digests(out) == cold
-    for entry in entries:
+    for entry in [*entries, patterns]:
         entry.write_bytes(entry.read_bytes()[::-1])
-    briefing("build", str(SAMPLE), "--out", str(out), "--force")
+    briefing("build", str(sample), "--out", str(out), "--force", cwd=project)
     assert digests(out) == cold
 
 
