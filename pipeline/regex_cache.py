@@ -6,9 +6,10 @@ more than importing any one library. Python keeps a module's bytecode between ru
 compiles every pattern again in every process. After `keep`, `re` compiles through `_compile`
 here: a pattern compiled before comes from a table in the cache of the project's output
 folder (`store`; also when `--out` names another), keyed by the interpreter's exact build; a
-new one is compiled as `re` compiles it and added. The table stays with the project's
-outputs, like the rest of its cache, because a pattern may hold a document's words (the
-PDF's hyphenation keeps some whole).
+new one is compiled as `re` compiles it and added (its compile-time warnings, such as a
+FutureWarning, come the first time only). The table stays with the project's outputs, like
+the rest of its cache, because a pattern may hold a document's words (the PDF's hyphenation
+keeps some whole).
 
 Written by hand: no library keeps compiled patterns between processes. It calls `re`'s own
 parser and code generator and `_sre.compile`, as `re._compiler.compile` does in CPython 3.11
@@ -27,7 +28,7 @@ SUPPORTED = ((3, 11), (3, 12), (3, 13))
 LIMIT = 1000  # patterns; past it, the table keeps only what the last command compiled
 
 _ORIGINAL = re._compiler.compile
-_table: dict[tuple, tuple] = {}  # (pattern, flags) -> the arguments of _sre.compile after it
+_table: dict[tuple, tuple] = {}  # (bytes?, pattern, flags) -> _sre.compile's other arguments
 _used: set[tuple] = set()
 _added = False
 _folder: Path | None = None
@@ -53,13 +54,14 @@ def save() -> None:
     """Keep the table, if this process compiled patterns it did not hold."""
     if _folder is None or not _added:
         return
-    table = _table if len(_table) <= LIMIT else {key: _table[key] for key in _used}
+    table = _table if len(_table) <= LIMIT else {key: _table[key] for key in tuple(_used)}
     with store.kept_in(_folder):
         store.put(_key(), marshal.dumps(table))
 
 
 def _key() -> str:
-    return f"compiled patterns {sys.version} {sys.platform} {re._compiler.MAGIC}"
+    return " ".join(["compiled patterns", store.file_key(Path(__file__)), sys.version,
+                     sys.platform, sys.byteorder, str(re._compiler.MAGIC)])
 
 
 def _compile(pattern, flags=0):
@@ -68,17 +70,23 @@ def _compile(pattern, flags=0):
     compiler = re._compiler
     if type(pattern) not in (str, bytes) or flags & compiler.SRE_FLAG_DEBUG:
         return _ORIGINAL(pattern, flags)  # a parsed pattern (re.Scanner's), or debugging
-    key = (pattern, int(flags))
-    compiled = _table.get(key)
-    if compiled is None:
+    key = (type(pattern) is bytes, pattern, int(flags))  # as re's own cache: b"a" is not "a"
+    kept = _table.get(key)
+    if kept is not None:
+        try:
+            compiled = compiler._sre.compile(pattern, *kept)
+        except Exception:  # an entry that reads well but is no code for it: compiled anew
+            kept = None
+    if kept is None:
         parsed = compiler._parser.parse(pattern, flags)
         names = [None] * parsed.state.groups
         for name, number in parsed.state.groupdict.items():
             names[number] = name
         code = list(map(int, compiler._code(parsed, flags)))  # marshal takes plain ints
-        compiled = (int(flags | parsed.state.flags), code, parsed.state.groups - 1,
-                    dict(parsed.state.groupdict), tuple(names))
-        _table[key] = compiled
+        kept = (int(flags | parsed.state.flags), code, parsed.state.groups - 1,
+                dict(parsed.state.groupdict), tuple(names))
+        compiled = compiler._sre.compile(pattern, *kept)
+        _table[key] = kept
         _added = True
     _used.add(key)
-    return compiler._sre.compile(pattern, *compiled)
+    return compiled

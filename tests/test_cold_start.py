@@ -374,9 +374,15 @@ def test_the_table_stays_small_and_a_damaged_one_is_a_miss(tmp_path, kept_patter
     regex_cache.save()
     regex_cache = kept_patterns()
     regex_cache.keep(tmp_path)
-    assert sorted(pattern for pattern, _ in regex_cache._table) == [f"new{n}" for n in range(4)]
+    kept = sorted(pattern for _, pattern, _ in regex_cache._table)
+    assert kept == [f"new{n}" for n in range(4)]
     entry, = tmp_path.iterdir()
-    entry.write_bytes(entry.read_bytes()[:-1])
+    entry.write_bytes(entry.read_bytes()[:-1])  # damaged: a miss
     regex_cache = kept_patterns()
     regex_cache.keep(tmp_path)
     assert regex_cache._table == {} and re.compile("new0").match("new0")
+    regex_cache.save()
+    regex_cache = kept_patterns()  # whole, but no code for its pattern: compiled anew
+    regex_cache.keep(tmp_path)
+    regex_cache._table[False, "new0", 0] = (0, [1, 2, 3], 0, {}, ())
+    assert re.compile("new0").match("new0")
