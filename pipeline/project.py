@@ -105,7 +105,7 @@ def _toml(path: Path) -> dict:
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ProjectError(f"{path}: error: {err}") from None
 
 

@@ -3,6 +3,7 @@ subfolder, nothing made outside one, `init`, `--version`, help, did-you-mean, ch
 in errors, `-q`/`-v`."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,16 @@ def test_an_unknown_setting_is_an_error_with_a_suggestion(tmp_path):
     (tmp_path / "briefing.toml").write_text('styel = "plain"\n')
     with pytest.raises(projects.ProjectError, match="unknown setting 'styel'; did you mean 'style'"):
         projects.find(tmp_path)
+
+
+def test_a_project_file_that_is_not_utf8_is_an_error_naming_it(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "pyproject.toml"
+    config.write_bytes(b'[tool.briefing]\nstyle = "amnesty"\n# caf\xe9\n')
+    with pytest.raises(projects.ProjectError, match=re.escape(f"{config}: error: 'utf-8' codec")):
+        projects.find(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert f"briefing: error: {config}: error:" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", [["index", "list"], ["build"], ["check"],

@@ -16,7 +16,7 @@ def command() -> NoReturn:
     exit, so only the standard streams need flushing."""
     try:
         project = projects.find()
-    except (projects.ProjectError, OSError):  # cli.main reports it
+    except Exception:  # a project file that cannot be read: cli.main reports it, or --help
         project = None
     if project is not None:
         regex_cache.keep(project.output / store.FOLDER)
