@@ -38,7 +38,7 @@ bench: $(VENV)/installed
 
 $(VENV)/installed: pyproject.toml scripts/setup-machine
 	scripts/setup-machine build
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(or $(PYTHON),python3) -m venv $(VENV)  # python3: just installed
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	$(PY) -m compileall -q pipeline  # as pip does when it installs a package (not an editable one)
