@@ -284,6 +284,23 @@ def test_a_document_older_than_zip_dates(tmp_path, house_style):
     assert docx.Document(io.BytesIO(data)).core_properties.created.year == 1977
 
 
+def test_the_zip_holds_the_members_python_docx_saves(sample_doc, house_style):
+    """The package is written through python-docx's own steps (`_package`): the members its
+    `save` writes, in its order, with its bytes; only the fonts' bytes are added."""
+    import io
+
+    from pipeline.writers import docx as writer
+
+    made = writer._Writer(sample_doc, house_style)
+    ours = zipfile.ZipFile(io.BytesIO(made.write()))
+    saved = io.BytesIO()
+    made.document.save(saved)
+    theirs = zipfile.ZipFile(saved)
+    assert ours.namelist() == theirs.namelist() and len(ours.namelist()) > 10
+    assert [name for name in ours.namelist() if ours.read(name) != theirs.read(name)] == [
+        name for name in ours.namelist() if name.endswith(".odttf")]
+
+
 @pytest.mark.parametrize("name", ["FRENCH", "ARABIC"])
 def test_citations_of_english_sources_are_in_english(sample_outputs, name):
     """`w:lang` on the runs of a citation whose sources are in English (`langid`), so Word
