@@ -106,7 +106,8 @@ def write_atomic(target: Path, data: bytes) -> None:
 def trusted_yaml(path: Path):
     """The data of a YAML file of the house style (trusted, unlike sources), through libyaml's
     safe loader where PyYAML has it: the pure-Python one took half of a no-change build."""
-    import yaml  # here: importing it compiles patterns, which `regex_cache` may keep
+    import yaml  # not at the top: `commands.start` imports this module before
+    # `regex_cache` keeps the patterns that importing PyYAML compiles
 
     return yaml.load(path.read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

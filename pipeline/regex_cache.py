@@ -20,6 +20,7 @@ from __future__ import annotations
 import marshal
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 from . import store
@@ -59,6 +60,7 @@ def save() -> None:
         store.put(_key(), marshal.dumps(table))
 
 
+@cache
 def _key() -> str:
     return " ".join(["compiled patterns", store.file_key(Path(__file__)), sys.version,
                      sys.platform, sys.byteorder, str(re._compiler.MAGIC)])

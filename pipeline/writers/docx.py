@@ -73,6 +73,7 @@ class _Writer:
         self.document = docx.Document(io.BytesIO(kept) if kept else None)
         self._lists = _Numbering(self.document, self.tokens, self.length)
         if kept is None:
+            _drop_legacy_parts(self.document)
             self._build_styles()
             saved = io.BytesIO()
             self.document.save(saved)
@@ -124,7 +125,6 @@ class _Writer:
             json.dumps(self.tokens, sort_keys=True, default=str), self.lang_tag, str(self.rtl)])
 
     def _build_styles(self) -> None:
-        _drop_legacy_parts(self.document)
         styles = self.document.styles
         spec = _style_spec(self.house.root / "docx.yaml")
         fonts = self.tokens["fonts"]
